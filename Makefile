@@ -1,0 +1,161 @@
+# Makefile - build, boot and test the kernel.  `make help` lists targets.
+#
+# Linux's conventions: CROSS_COMPILE=x86_64-linux-gnu- (or x86_64-elf-),
+# CC=clang, V=1 for full commands, O=dir for the build folder (default
+# build/).  Everything generated goes under $(O); the source tree stays
+# clean.
+
+O		?= build
+SMP		?= 4
+MEM		?= 512M
+FIRMWARE	?= bios
+BOOT		?= cd
+CMDLINE		?=
+INITRD_EXTRA	?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD		:= $(CROSS_COMPILE)ld
+NM		:= $(CROSS_COMPILE)nm
+OBJCOPY		:= $(CROSS_COMPILE)objcopy
+NASM		?= nasm
+HOSTCC		?= cc
+PYTHON		?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+
+# Freestanding kernel code: no libc, no red zone (interrupts would trash
+# it), no SSE registers (not saved on interrupts), the kernel code model
+# (everything in the top 2 GiB), frame pointers for backtraces.
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
+	-fno-omit-frame-pointer -fno-stack-protector -fno-common \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-Iinclude -MMD -MP
+ifneq ($(findstring clang,$(CC)),)
+KERNEL_CFLAGS += --target=x86_64-unknown-none-elf
+endif
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T linker.ld
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+KERNEL_C_SRCS	:= $(wildcard kernel/*.c kernel/*/*.c mm/*.c)
+KERNEL_ASM_SRCS	:= $(wildcard boot/*.asm kernel/*.asm)
+KERNEL_OBJS	:= $(KERNEL_C_SRCS:%.c=$(O)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(O)/%.o)
+
+KERNEL		:= $(O)/kernel.elf
+INITRD		:= $(O)/initrd.cpio
+ISO		:= $(O)/mkernel.iso
+
+HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
+HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
+
+.PHONY: all kernel iso initrd run test test-host test-qemu help clean deps \
+	check-format
+
+all: iso
+
+help:
+	@echo 'Targets:'
+	@echo '  make run        build and boot in QEMU (installs missing tools)'
+	@echo '  make test       host unit tests and QEMU boot tests; ends "N passed, N failed"'
+	@echo '  make test-host  only the host unit tests (ASan/UBSan)'
+	@echo '  make test-qemu  only the QEMU boot tests'
+	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
+	@echo '  make kernel     the kernel ELF: $(KERNEL)'
+	@echo '  make initrd     the initrd: $(INITRD)'
+	@echo '  make deps       install the Debian packages the build and tests need'
+	@echo '  make clean      remove $(O)/'
+	@echo 'Variables:'
+	@echo '  SMP=4 MEM=512M FIRMWARE=bios|uefi BOOT=cd|usb CMDLINE="..."'
+	@echo '  INITRD_EXTRA=dir  add dir'"'"'s tree to the initrd'
+	@echo '  CC=clang CROSS_COMPILE=x86_64-linux-gnu- O=builddir V=1'
+
+deps:
+	$(Q)tools/deps.sh
+
+# ---- the kernel -------------------------------------------------------
+
+kernel: $(KERNEL)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(O)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  NASM    $<')
+	$(Q)$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) -MP $< -o $@
+
+# Two links: the first with an empty symbol table gives the final text
+# addresses (the table is the last thing in rodata, so filling it in moves
+# no code); tools/ksyms.sh turns them into the table for the second.
+$(O)/ksyms0.o: tools/ksyms.sh
+	@mkdir -p $(O)
+	$(Q)tools/ksyms.sh /dev/null > $(O)/ksyms0.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(O)/ksyms0.c -o $@
+
+$(KERNEL): $(KERNEL_OBJS) $(O)/ksyms0.o linker.ld tools/ksyms.sh
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(O)/kernel.tmp $(KERNEL_OBJS) $(O)/ksyms0.o
+	$(Q)$(NM) -n $(O)/kernel.tmp | tools/ksyms.sh - > $(O)/ksyms.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(O)/ksyms.c -o $(O)/ksyms.o
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(O)/ksyms.o
+	$(Q)tools/ksyms-check.sh $(NM) $(O)/kernel.tmp $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# ---- initrd and ISO ----------------------------------------------------
+
+initrd: $(INITRD)
+
+# The staging folder is rebuilt each time: it is cheap and never stale.
+.PHONY: $(INITRD)
+$(INITRD):
+	$(Q)tools/mkinitrd.sh $@ $(O)/initrd-root "$(INITRD_EXTRA)"
+
+iso: $(ISO)
+
+.PHONY: $(ISO)
+$(ISO): $(KERNEL) $(INITRD)
+	$(Q)tools/mkiso.sh $@ $(KERNEL) $(INITRD) "$(CMDLINE)"
+
+# ---- running -----------------------------------------------------------
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory iso CMDLINE="poweroff $(CMDLINE)"
+	$(Q)tools/run-qemu.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --boot $(BOOT)
+
+# ---- tests -------------------------------------------------------------
+
+$(O)/host/%: tests/host/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  HOSTCC  $<')
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@ -lcmocka
+
+test-host: $(HOST_TESTS)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
+
+test-qemu: $(KERNEL) $(INITRD)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu-only
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS)
+	$(Q)$(PYTHON) tests/run.py --build $(O)
+
+check-format:
+	$(Q)clang-format --dry-run --Werror $(KERNEL_C_SRCS) $(wildcard include/kernel/*.h)
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,84 @@
+/*
+ * kernel/main.c - kmain(), the table of contents of the kernel.
+ *
+ * boot/multiboot2.asm arrives here in 64-bit mode on the boot stack, with
+ * the boot page tables (first 4 GiB identity mapped, kernel in the top
+ * 2 GiB).  Each line below brings up one piece; the order matters and the
+ * comments say why.
+ */
+#include <kernel/acpi.h>
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/initrd.h>
+#include <kernel/ktest.h>
+#include <kernel/mm.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/traps.h>
+#include <kernel/version.h>
+
+#define MULTIBOOT2_BOOTLOADER_MAGIC 0x36d76289
+
+struct boot_info boot_info;
+
+/*
+ * Copy GRUB's information out while the boot identity map still reaches
+ * it.  Without it we cannot know where memory is, so a bad magic stops.
+ */
+static void boot_info_init(uint32_t magic, uint64_t mbi_phys)
+{
+	const char *err;
+	uint32_t total;
+
+	if (magic != MULTIBOOT2_BOOTLOADER_MAGIC)
+		panic("boot: not started by a multiboot2 loader (magic %#x)",
+		      magic);
+	if (mbi_phys == 0 || mbi_phys >= (4ULL << 30) - 16)
+		panic("boot: boot information at %#lx is out of reach",
+		      (unsigned long)mbi_phys);
+	boot_info.mbi_phys = mbi_phys;
+	memcpy(&total, (const void *)mbi_phys, sizeof(total));
+	if (mb2_parse((const void *)mbi_phys, total, &boot_info, &err))
+		pr_err("boot: multiboot2 information: %s (using what came before)\n",
+		       err);
+}
+
+void kmain(uint32_t magic, uint64_t mbi_phys)
+{
+	/* The serial port first: the earliest place anything can be said. */
+	serial_init();
+	/* GRUB's tags, copied before anything can overwrite them. */
+	boot_info_init(magic, mbi_phys);
+	/* The command line decides log level and much of what follows. */
+	kernel_cmdline_init(boot_info.cmdline);
+
+	printk(KERN_NOTICE "%s version %s (%s) #%s\n", KERNEL_NAME,
+	       KERNEL_VERSION, KERNEL_COMPILER, KERNEL_BUILD);
+	pr_info("boot: loader '%s', %s firmware, cmdline '%s'\n",
+		boot_info.loader_name[0] ? boot_info.loader_name : "unknown",
+		boot_info.efi ? "UEFI" : "BIOS", boot_info.cmdline);
+	kernel_cmdline_report_unknown();
+
+	/* Exceptions next, so a mistake in what follows is reported. */
+	trap_init();
+
+	/* Physical pages, our own page tables, kmalloc, the module area. */
+	mm_init(&boot_info);
+
+	/* Screens: needs the framebuffer mapped, so after mm_init. */
+	if (!fbcon_init())
+		vga_text_init();
+
+	/* ACPI tables: for power-off now, for the CPUs later. */
+	acpi_init(&boot_info);
+
+	/* The initrd GRUB loaded as a module. */
+	initrd_init(&boot_info);
+
+	/* In-kernel test suites, when the command line asks (ktest=...). */
+	bool failed = ktest_run_requested() < 0;
+
+	machine_finish(failed);
+}

@@ -1,0 +1,65 @@
+/*
+ * kernel/power.c - how a run ends.
+ *
+ * A person at a real PC reads the screen, so by default the kernel does
+ * not switch the machine off when it is done: it says so and halts.  The
+ * command line asks for more:
+ *   poweroff        ACPI soft-off (S5) at the end, as `make run` and the
+ *                   tests ask;
+ *   isa_debug_exit  under QEMU, report pass/fail/panic through the
+ *                   isa-debug-exit device (port 0xf4) so the test harness
+ *                   gets a status without parsing anything.
+ */
+#include <kernel/acpi.h>
+#include <kernel/cmdline.h>
+#include <kernel/io.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+
+#define QEMU_DEBUG_EXIT_PORT	0xf4
+
+KERNEL_PARAM(poweroff, "power the machine off (ACPI S5) when the run ends");
+KERNEL_PARAM(isa_debug_exit, "QEMU only: report the result through isa-debug-exit");
+
+void qemu_debug_exit(int code)
+{
+	if (kernel_flag("isa_debug_exit"))
+		outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)code);
+}
+
+static void __noreturn halt_forever(void)
+{
+	for (;;) {
+		local_irq_disable();
+		halt();
+	}
+}
+
+void machine_panic_halt(void)
+{
+	qemu_debug_exit(QEMU_EXIT_PANIC);
+	halt_forever();
+}
+
+void machine_power_off(void)
+{
+	int err;
+
+	pr_notice("reboot: Power down\n");
+	err = acpi_power_off();
+	pr_err("reboot: ACPI power-off failed (%d)\n", err);
+}
+
+void machine_finish(bool tests_failed)
+{
+	if (tests_failed) {
+		pr_err("done: some in-kernel tests failed\n");
+		qemu_debug_exit(QEMU_EXIT_FAIL);
+	}
+	if (kernel_flag("poweroff")) {
+		machine_power_off();
+		qemu_debug_exit(tests_failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
+	}
+	pr_notice("done: halted; the results stay on screen (boot with 'poweroff' to switch off)\n");
+	halt_forever();
+}
