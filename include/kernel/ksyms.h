@@ -1,0 +1,17 @@
+/*
+ * include/kernel/ksyms.h - kernel symbol names for backtraces.
+ *
+ * tools/ksyms.sh generates a sorted table of the kernel's text symbols at
+ * build time (see the Makefile's two-pass link); ksym_lookup() finds the
+ * function containing an address.
+ */
+#ifndef KERNEL_KSYMS_H
+#define KERNEL_KSYMS_H
+
+#include <kernel/compiler.h>
+
+/* The name of the symbol at or below addr, and addr's offset into it;
+ * NULL when addr is outside the kernel's text. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+
+#endif
