@@ -6,6 +6,9 @@ set -eu
 
 # command-or-file  Debian package
 need='
+make			make
+gcc			gcc
+ld			binutils
 nasm			nasm
 qemu-system-x86_64	qemu-system-x86
 grub-mkrescue		grub-common

@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""tests/run.py - the harness behind `make test`.
+
+It runs, and counts as one test each:
+  * every case of every host unit test (build/host/test_*, cmocka, under
+    ASan and UBSan), read as TAP;
+  * the kernel build with clang, warning-free (gcc built it already);
+  * QEMU boots of the hybrid image, BIOS and UEFI, from CD and USB, plus
+    the bad-input boots (corrupt initrd, unknown parameter, faults): for
+    each, the QEMU exit status and the serial-log lines it must show, and
+    every KTAP case the kernel printed.
+It prints "ok - name" or "not ok - name: why" per test, and finally
+"N passed, N failed"; the exit status is 1 when anything failed.
+
+Logs of every boot are kept in BUILD/test/<name>.log.
+"""
+import argparse
+import concurrent.futures
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tests'))
+import ktap  # noqa: E402
+
+# QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
+# QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
+EXIT_POWEROFF = 0
+EXIT_PANIC = 37
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.lock = threading.Lock()
+
+    def add(self, name, ok, detail=''):
+        with self.lock:
+            if ok:
+                self.passed += 1
+                print(f'ok - {name}', flush=True)
+            else:
+                self.failed += 1
+                print(f'not ok - {name}: {detail}', flush=True)
+
+
+def run(cmd, timeout, **kw):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, **kw)
+        return p.returncode, p.stdout.decode(errors='replace'), False
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b'').decode(errors='replace')
+        return None, out, True
+
+
+# ---- host unit tests ----------------------------------------------------
+
+def host_tests(build, report):
+    exes = sorted((build / 'host').glob('test_*'))
+    if not exes:
+        report.add('host: unit tests exist', False, f'no {build}/host/test_* built')
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT='TAP')
+    for exe in exes:
+        if exe.suffix:
+            continue
+        rc, out, timed_out = run([str(exe)], 300, env=env)
+        results = ktap.parse(out, prefix=f'host/{exe.name}/')
+        for r in results:
+            report.add(r.name, r.ok, r.detail)
+        if timed_out:
+            report.add(f'host/{exe.name}', False, 'timed out after 300 s')
+        elif rc != 0 and all(r.ok for r in results):
+            tail = ' | '.join(out.strip().splitlines()[-3:])
+            report.add(f'host/{exe.name}', False, f'exit status {rc}: {tail}')
+        elif not results:
+            report.add(f'host/{exe.name}', False, 'printed no TAP results')
+
+
+# ---- builds -------------------------------------------------------------
+
+def clang_build(build, report):
+    rc, out, _ = run(['make', '--no-print-directory', 'kernel', 'CC=clang',
+                      f'O={build}/clang'], 600, cwd=ROOT)
+    tail = ' | '.join(out.strip().splitlines()[-3:])
+    report.add('build: kernel with clang -Wall -Wextra -Werror', rc == 0, tail)
+
+
+# ---- QEMU boots ---------------------------------------------------------
+
+@dataclass
+class Boot:
+    name: str
+    cmdline: str
+    firmware: str = 'bios'
+    boot: str = 'cd'
+    smp: int = 2
+    mem: str = '512M'
+    initrd: pathlib.Path = None          # default: the built initrd
+    expect_exit: int = EXIT_POWEROFF
+    expect: list = field(default_factory=list)    # regexes the log must match
+    reject: list = field(default_factory=list)    # regexes it must not match
+    ktap: bool = False
+
+
+BANNER = r'^mkernel version \S+ \('
+MEMORY = r'^Memory: \d+K/\d+K available \('
+INITRD = r'^initrd: \d+ files, \d+ bytes$'
+POWEROFF = r'^reboot: Power down$'
+STANDARD = [BANNER, MEMORY, INITRD, POWEROFF]
+NO_FAULTS = [r'Kernel panic', r'^traps: ', r'WARNING at ']
+
+
+def make_initrd_variants(build):
+    """Damaged copies of the real initrd, for the bad-input boots."""
+    good = (build / 'initrd.cpio').read_bytes()
+    out = build / 'test'
+    out.mkdir(parents=True, exist_ok=True)
+    truncated = out / 'initrd-truncated.cpio'
+    truncated.write_bytes(good[:len(good) // 2 + 3])
+    badmagic = out / 'initrd-badmagic.cpio'
+    bad = bytearray(good)
+    # The second entry's magic: find it after the first header.
+    second = good.find(b'070701', 6)
+    bad[second:second + 6] = b'07X701'
+    badmagic.write_bytes(bytes(bad))
+    return truncated, badmagic
+
+
+def boots(build):
+    truncated, badmagic = make_initrd_variants(build)
+    common = 'poweroff isa_debug_exit'
+    matrix = []
+    for fw in ('bios', 'uefi'):
+        for medium in ('cd', 'usb'):
+            matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all', fw, medium,
+                               expect=STANDARD, reject=NO_FAULTS, ktap=True))
+    matrix += [
+        Boot('bad-initrd-truncated', common, initrd=truncated,
+             expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
+             reject=NO_FAULTS),
+        Boot('bad-initrd-magic', common, initrd=badmagic, firmware='uefi',
+             expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
+             reject=NO_FAULTS),
+        Boot('bad-cmdline-unknown-key', f'{common} lodaer=legacy',
+             expect=[r"^cmdline: unknown parameter 'lodaer' ignored$", POWEROFF],
+             reject=NO_FAULTS),
+        Boot('mem-128M', f'{common} ktest=all', mem='128M',
+             expect=STANDARD, reject=NO_FAULTS, ktap=True),
+        Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
+             expect=STANDARD, reject=NO_FAULTS, ktap=True),
+    ]
+    return matrix
+
+
+def run_boot(build, b, report):
+    tdir = build / 'test'
+    tdir.mkdir(parents=True, exist_ok=True)
+    iso = tdir / f'{b.name}.iso'
+    initrd = b.initrd or build / 'initrd.cpio'
+    rc, out, _ = run([str(ROOT / 'tools/mkiso.sh'), str(iso), str(build / 'kernel.elf'),
+                      str(initrd), b.cmdline], 300, cwd=ROOT)
+    if rc != 0:
+        report.add(f'qemu/{b.name}: image', False, out.strip()[-200:])
+        return
+    timeout = 180 if b.firmware == 'uefi' else 90
+    env = dict(os.environ)
+    env.pop('DISPLAY', None)
+    env.pop('WAYLAND_DISPLAY', None)
+    rc, log, timed_out = run([str(ROOT / 'tools/run-qemu.sh'), '--iso', str(iso),
+                              '--smp', str(b.smp), '--mem', b.mem,
+                              '--firmware', b.firmware, '--boot', b.boot,
+                              '--debug-exit'], timeout, cwd=ROOT, env=env)
+    log = log.replace('\r', '')
+    (tdir / f'{b.name}.log').write_text(log)
+    iso.unlink(missing_ok=True)
+    last = (log.strip().splitlines() or ['(no output)'])[-1][-120:]
+    name = f'qemu/{b.name}'
+    if timed_out:
+        report.add(f'{name}: exits', False, f'timed out after {timeout} s; last line: {last}')
+    else:
+        report.add(f'{name}: exits with status {b.expect_exit}', rc == b.expect_exit,
+                   f'status {rc}; last line: {last}')
+    for pattern in b.expect:
+        report.add(f'{name}: log has /{pattern}/',
+                   re.search(pattern, log, re.M) is not None, f'missing; last line: {last}')
+    for pattern in b.reject:
+        m = re.search(pattern, log, re.M)
+        report.add(f'{name}: log lacks /{pattern}/', m is None,
+                   'found: ' + (log[m.start():m.start() + 120].splitlines()[0] if m else ''))
+    if b.ktap:
+        results = ktap.parse(log, prefix=f'{name}/ktap/')
+        if not results:
+            report.add(f'{name}/ktap', False, 'no KTAP results in the log')
+        for r in results:
+            report.add(r.name, r.ok, r.detail)
+
+
+def qemu_tests(build, report, jobs):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run_boot, build, b, report) for b in boots(build)]
+        for f in futures:
+            f.result()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--build', default='build')
+    ap.add_argument('--host-only', action='store_true')
+    ap.add_argument('--qemu-only', action='store_true')
+    ap.add_argument('--jobs', type=int, default=max(1, os.cpu_count() or 1))
+    args = ap.parse_args()
+    build = (ROOT / args.build).resolve()
+
+    report = Report()
+    if not args.qemu_only:
+        host_tests(build, report)
+    if not args.host_only and not args.qemu_only:
+        clang_build(build, report)
+    if not args.host_only:
+        qemu_tests(build, report, args.jobs)
+    print(f'{report.passed} passed, {report.failed} failed', flush=True)
+    return 1 if report.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
