@@ -80,7 +80,7 @@ static bool parse_hex8(const uint8_t *p, uint32_t *out)
 	return true;
 }
 
-static int fail(struct cpio_iter *it, struct cpio_error *err,
+static int cpio_fail(struct cpio_iter *it, struct cpio_error *err,
 		const char *reason, size_t offset)
 {
 	it->failed = true;
@@ -132,10 +132,12 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 		return 0;
 
 	if (off == it->size)
-		return fail(it, err, "archive ends without a TRAILER!!! entry",
+		return cpio_fail(it, err, "archive ends without a TRAILER!!! entry",
 			    off);
-	if (off > it->size || it->size - off < CPIO_HEADER_SIZE)
-		return fail(it, err, "truncated entry header", off);
+	if (off > it->size)	/* the last entry lost its padding */
+		return cpio_fail(it, err, "truncated entry padding", it->size);
+	if (it->size - off < CPIO_HEADER_SIZE)
+		return cpio_fail(it, err, "truncated entry header", off);
 	h = it->buf + off;
 	left = it->size - off;
 
@@ -144,40 +146,40 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 	else if (!memcmp(h, "070702", MAGIC_LEN))
 		with_check = true;
 	else
-		return fail(it, err, "bad magic (not 070701 or 070702)", off);
+		return cpio_fail(it, err, "bad magic (not 070701 or 070702)", off);
 
 	for (int f = 0; f < F_COUNT; f++)
 		if (!parse_hex8(h + field_offset(f), &fields[f]))
-			return fail(it, err, bad_field[f],
+			return cpio_fail(it, err, bad_field[f],
 				    off + field_offset(f));
 
 	/* The name: namesize counts its NUL, which must be the last byte. */
 	if (fields[F_NAMESIZE] == 0)
-		return fail(it, err, "name size is 0",
+		return cpio_fail(it, err, "name size is 0",
 			    off + field_offset(F_NAMESIZE));
 	if (fields[F_NAMESIZE] > left - CPIO_HEADER_SIZE)
-		return fail(it, err, "name runs past the end of the archive",
+		return cpio_fail(it, err, "name runs past the end of the archive",
 			    off + CPIO_HEADER_SIZE);
 	name = (const char *)h + CPIO_HEADER_SIZE;
 	if (strnlen(name, fields[F_NAMESIZE]) != fields[F_NAMESIZE] - 1)
-		return fail(it, err, "name is not NUL-terminated at its size",
+		return cpio_fail(it, err, "name is not NUL-terminated at its size",
 			    off + CPIO_HEADER_SIZE);
 	if (fields[F_NAMESIZE] == 1)
-		return fail(it, err, "empty name", off + CPIO_HEADER_SIZE);
+		return cpio_fail(it, err, "empty name", off + CPIO_HEADER_SIZE);
 
 	/* The data, after the header and name padded to 4. */
 	name_end = off + CPIO_HEADER_SIZE + fields[F_NAMESIZE];
 	if (!pad4(name_end, &data_start))
-		return fail(it, err, "entry too large", off);
+		return cpio_fail(it, err, "entry too large", off);
 	if (data_start > it->size) {
 		/* Only an empty entry may lose its padding at the very end. */
 		if (fields[F_FILESIZE])
-			return fail(it, err,
+			return cpio_fail(it, err,
 				    "file data runs past the end of the archive",
 				    name_end);
 		data_start = it->size;
 	} else if (fields[F_FILESIZE] > it->size - data_start) {
-		return fail(it, err,
+		return cpio_fail(it, err,
 			    "file data runs past the end of the archive",
 			    data_start);
 	}
@@ -189,7 +191,7 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 		for (size_t i = data_start; i < data_end; i++)
 			sum += it->buf[i];
 		if (sum != fields[F_CHECK])
-			return fail(it, err, "070702 checksum mismatch", off);
+			return cpio_fail(it, err, "070702 checksum mismatch", off);
 	}
 
 	if (!strcmp(name, CPIO_TRAILER)) {
@@ -198,7 +200,7 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 		return 0;
 	}
 	if (!pad4(data_end, &next))
-		return fail(it, err, "entry too large", off);
+		return cpio_fail(it, err, "entry too large", off);
 
 	e->name = strip_name(name);
 	e->data = it->buf + data_start;
