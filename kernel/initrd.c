@@ -55,8 +55,8 @@ void initrd_init(const struct boot_info *bi)
 		       err.offset, err.reason);
 		initrd_stats.corrupt = true;
 		if (sum.entries)
-			pr_err("initrd: keeping the %u entries (%u files) before offset %zu\n",
-			       sum.entries, sum.files, sum.valid_len);
+			pr_err("initrd: the %u entries (%u files) before the damage stay usable\n",
+			       sum.entries, sum.files);
 	} else {
 		pr_info("initrd: %u files, %zu bytes\n", sum.files, size);
 	}
