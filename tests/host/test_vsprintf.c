@@ -59,7 +59,9 @@ static void compare(const char *fmt, const char *what, const char *kbuf,
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat"
 #pragma GCC diagnostic ignored "-Wformat-extra-args"
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static const char *const lengths[] = { "hh", "h", "", "l", "ll", "z", "t" };
 static const char convs[] = "diuxXo";
