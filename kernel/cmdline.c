@@ -85,17 +85,15 @@ const char *cmdline_find(const struct cmdline *cl, const char *key)
 int cmdline_parse_ulong(const char *s, unsigned long *out)
 {
 	unsigned long v = 0, base = 10, digit;
-	const char *p = s;
+	const char *p = s, *digits;
 
 	if (!s || !*s)
 		return -EINVAL;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
-		if (!*p)
-			return -EINVAL;
 	}
-	for (; *p; p++) {
+	for (digits = p; *p; p++) {
 		char c = *p;
 
 		if (c >= '0' && c <= '9')
@@ -110,7 +108,7 @@ int cmdline_parse_ulong(const char *s, unsigned long *out)
 			return -ERANGE;
 		v = v * base + digit;
 	}
-	if (p == s)
+	if (p == digits)	/* no digit at all: "", "K", "0x", "0xG" */
 		return -EINVAL;
 	if (*p) {
 		unsigned shift;

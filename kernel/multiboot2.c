@@ -67,7 +67,9 @@ static int parse_mmap(const uint8_t *p, uint32_t size, struct boot_info *bi,
 		*err = "memory map entry size is not a multiple of 8 >= 24";
 		return -EINVAL;
 	}
-	for (uint32_t off = 16; off + entry_size <= size; off += entry_size) {
+	/* Compare what is left, not off + entry_size: a huge entry_size
+	 * would wrap the sum and pass the test. */
+	for (uint32_t off = 16; size - off >= entry_size; off += entry_size) {
 		struct mem_region *r;
 
 		if (bi->mmap_count >= BOOT_MMAP_MAX) {

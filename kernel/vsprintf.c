@@ -56,14 +56,9 @@ static void out_number(struct outbuf *o, unsigned long long v, bool negative,
 	else if (flags & F_SPACE)
 		sign = ' ';
 
-	if ((flags & F_ALT) && v) {
-		if (base == 16) {
-			prefix = (flags & F_UPPER) ? "0X" : "0x";
-			prefix_len = 2;
-		} else if (base == 8) {
-			prefix = "0";
-			prefix_len = 1;
-		}
+	if ((flags & F_ALT) && v && base == 16) {
+		prefix = (flags & F_UPPER) ? "0X" : "0x";
+		prefix_len = 2;
 	}
 
 	if (v == 0 && precision != 0)
@@ -74,6 +69,12 @@ static void out_number(struct outbuf *o, unsigned long long v, bool negative,
 	}
 
 	zeros = precision > n ? precision - n : 0;
+	/* '#' with 'o' raises the precision just enough that the first
+	 * digit is a 0 (C11 7.21.6.1p6): "%#o" of 8 is "010", "%#.3o" of 8
+	 * is "010" too, and "%#.0o" of 0 is "0". */
+	if ((flags & F_ALT) && base == 8 && !zeros &&
+	    (n == 0 || tmp[n - 1] != '0'))
+		zeros = 1;
 	pad = width - n - zeros - prefix_len - (sign ? 1 : 0);
 	if ((flags & F_ZERO) && !(flags & F_LEFT) && precision < 0) {
 		zeros += pad > 0 ? pad : 0;
