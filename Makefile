@@ -46,7 +46,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
+	-fno-omit-frame-pointer -MMD -MP
 
 KERNEL_C_SRCS	:= $(wildcard kernel/*.c kernel/*/*.c mm/*.c)
 KERNEL_ASM_SRCS	:= $(wildcard boot/*.asm kernel/*.asm)
@@ -143,6 +143,8 @@ $(O)/host/%: tests/host/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  HOSTCC  $<')
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@ -lcmocka
+
+-include $(HOST_TESTS:=.d)
 
 test-host: $(HOST_TESTS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
