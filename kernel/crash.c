@@ -9,6 +9,7 @@
  *	crash=int3       a breakpoint: survived, counted     #BP
  *	crash=stack      unbounded recursion on the boot stack until it
  *	                 runs into boot_stack_guard          #PF -> #DF
+ *	crash=doublefault  push onto an unmapped stack         #PF -> #DF
  *
  * kmain() calls crash_maybe_trigger() once, after everything else and
  * just before machine_finish().  Every function here is noinline so it
@@ -32,7 +33,7 @@
 /* Not canonical (bits 63..47 differ): any access is a #GP. */
 #define CRASH_NONCANONICAL_ADDR	0x8000000000000000UL
 
-KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack");
+KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault");
 
 extern char boot_stack_guard[];
 
@@ -105,6 +106,21 @@ static noinline void crash_stack(void)
 	panic("crash: the stack guard page is mapped: an overflow would go unnoticed");
 }
 
+/*
+ * A #PF whose delivery faults again (the CPU cannot push the exception
+ * frame: RSP points at unmapped memory) becomes a #DF, which only works
+ * because its gate switches to the IST1 stack.  crash=stack ends the same
+ * way once the guard page is unmapped; this shows it on any page tables.
+ */
+static noinline void crash_doublefault(void)
+{
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "pushq $0"
+			     : : "r"(crash_operand + CRASH_UNMAPPED_ADDR + 0x1000)
+			     : "memory");
+	pr_err("crash: pushed onto an unmapped stack and no fault\n");
+}
+
 static const struct {
 	const char *kind;
 	void (*fn)(void);
@@ -115,6 +131,7 @@ static const struct {
 	{ "gp", crash_gp },
 	{ "int3", crash_int3 },
 	{ "stack", crash_stack },
+	{ "doublefault", crash_doublefault },
 };
 
 noinline void crash_maybe_trigger(void)
@@ -131,6 +148,6 @@ noinline void crash_maybe_trigger(void)
 		crash_kinds[i].fn();
 		return;
 	}
-	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack); ignored\n",
+	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|doublefault); ignored\n",
 	       kind);
 }

@@ -317,6 +317,50 @@ __attribute__((noinline)) void dump_stack(void)
 	walk_frames((uintptr_t)__builtin_frame_address(0));
 }
 
+static bool is_kernel_text(uint64_t addr)
+{
+	uint64_t off;
+
+	return ksym_lookup(addr, &off) != NULL;
+}
+
+/*
+ * A fault inside a function's prologue, before "mov rbp, rsp" (gcc may
+ * schedule a load or two in between), leaves regs->rbp pointing at the
+ * caller's frame, and the frame walk would skip the caller.  Two states
+ * are recognisable without guessing:
+ *   - RIP at the first byte of a function: [rsp] is the return address;
+ *   - "push rbp" done, "mov rbp, rsp" not: [rsp] == rbp, [rsp + 8] is
+ *     the return address (a set-up frame never holds its own address).
+ * Returns that return address, or 0.
+ */
+static uint64_t prologue_return_address(const struct pt_regs *regs)
+{
+	uint64_t off, word0, word1;
+
+	if (!ksym_lookup(regs->rip, &off) || !IS_ALIGNED(regs->rsp, 8) ||
+	    regs->rsp < HIGHER_HALF_START || regs->rsp >= regs->rbp ||
+	    probe_read_u64((const uint64_t *)regs->rsp, &word0))
+		return 0;
+	if (off == 0)
+		return is_kernel_text(word0) ? word0 : 0;
+	if (word0 == regs->rbp &&
+	    !probe_read_u64((const uint64_t *)(regs->rsp + 8), &word1) &&
+	    is_kernel_text(word1))
+		return word1;
+	return 0;
+}
+
+static void show_trace_regs(const struct pt_regs *regs)
+{
+	uint64_t ret = prologue_return_address(regs);
+
+	printk(KERN_EMERG "Call Trace:\n");
+	if (ret)
+		print_address(" ", ret, true);
+	walk_frames(regs->rbp);
+}
+
 /* "[write, not-present]" and friends: what the error code says. */
 static void decode_error(const struct pt_regs *regs, char *buf, size_t len)
 {
@@ -413,7 +457,7 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 		       (unsigned long)(uintptr_t)boot_stack_guard + PAGE_SIZE - 1,
 		       (unsigned long)regs->rsp, (unsigned long)read_cr2());
 	show_regs(regs);
-	dump_stack_from(0, regs->rbp);
+	show_trace_regs(regs);
 	panic("Fatal exception");
 }
 
