@@ -31,11 +31,13 @@ PYTHON		?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyt
 
 # Freestanding kernel code: no libc, no red zone (interrupts would trash
 # it), no SSE registers (not saved on interrupts), the kernel code model
-# (everything in the top 2 GiB), frame pointers for backtraces.
+# (everything in the top 2 GiB), frame pointers for backtraces (and no
+# sibling calls: a tail call "jmp" leaves its caller out of the chain).
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
-	-fno-omit-frame-pointer -fno-stack-protector -fno-common \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-Iinclude -MMD -MP
 ifneq ($(findstring clang,$(CC)),)

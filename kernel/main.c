@@ -80,5 +80,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	/* In-kernel test suites, when the command line asks (ktest=...). */
 	bool failed = ktest_run_requested() < 0;
 
+	/* Fault on purpose when asked (crash=...), to show the reports. */
+	crash_maybe_trigger();
+
 	machine_finish(failed);
 }

@@ -13,5 +13,8 @@
 /* The name of the symbol at or below addr, and addr's offset into it;
  * NULL when addr is outside the kernel's text. */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+/* The same, and the symbol's size (up to the next symbol, or the end of
+ * the text): what a backtrace prints as name+offset/size. */
+const char *ksym_lookup_size(uint64_t addr, uint64_t *offset, uint64_t *size);
 
 #endif

@@ -1,0 +1,153 @@
+/*
+ * kernel/crash.c - fault on purpose, to see (and test) the exception
+ * reports of kernel/traps.c.
+ *
+ *	crash=divide     divide by zero                      #DE
+ *	crash=pagefault  write to an unmapped address        #PF
+ *	crash=ud         the ud2 instruction                 #UD
+ *	crash=gp         read a non-canonical address        #GP
+ *	crash=int3       a breakpoint: survived, counted     #BP
+ *	crash=stack      unbounded recursion on the boot stack until it
+ *	                 runs into boot_stack_guard          #PF -> #DF
+ *	crash=doublefault  push onto an unmapped stack         #PF -> #DF
+ *
+ * kmain() calls crash_maybe_trigger() once, after everything else and
+ * just before machine_finish().  Every function here is noinline so it
+ * has a frame of its own and shows in the Call Trace.
+ *
+ * crash=stack needs the guard page unmapped (mm/paging.c does it); the
+ * recursion checks where it is, and if it ever gets within 512 bytes of
+ * the guard's bottom without a fault it stops and says the guard is
+ * mapped, rather than trampling the .bss below the stack.
+ */
+#include <kernel/cmdline.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/traps.h>
+
+#define noinline __attribute__((noinline))
+
+/* A hole in the address space: above the direct map (which would need
+ * 32 TiB of RAM to reach it), below the vmap area; never mapped. */
+#define CRASH_UNMAPPED_ADDR	0xffffa00000000000UL
+/* Not canonical (bits 63..47 differ): any access is a #GP. */
+#define CRASH_NONCANONICAL_ADDR	0x8000000000000000UL
+
+KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault");
+
+extern char boot_stack_guard[];
+
+/* Through a volatile, so the compiler cannot see the value coming. */
+static volatile uint64_t crash_operand;
+
+static noinline void crash_divide(void)
+{
+	uint32_t divisor = (uint32_t)crash_operand;	/* 0 */
+	uint32_t quotient = 1;
+
+	__asm__ __volatile__("xorl %%edx, %%edx\n\tdivl %1"
+			     : "+a"(quotient) : "r"(divisor) : "rdx");
+	pr_err("crash: 1 / 0 = %u and no fault\n", quotient);
+}
+
+static noinline void crash_pagefault(void)
+{
+	volatile uint64_t *p =
+		(volatile uint64_t *)(crash_operand + CRASH_UNMAPPED_ADDR);
+
+	*p = 0x2a;
+	pr_err("crash: wrote to %p and no fault\n", (void *)p);
+}
+
+static noinline void crash_ud(void)
+{
+	__asm__ __volatile__("ud2");
+	pr_err("crash: ud2 and no fault\n");
+}
+
+static noinline void crash_gp(void)
+{
+	volatile uint64_t *p =
+		(volatile uint64_t *)(crash_operand + CRASH_NONCANONICAL_ADDR);
+
+	pr_err("crash: read %#lx from %p and no fault\n",
+	       (unsigned long)*p, (void *)p);
+}
+
+static noinline void crash_int3(void)
+{
+	unsigned long before = traps_int3_count();
+
+	__asm__ __volatile__("int3");
+	pr_notice("crash: int3 returned, #BP count %lu -> %lu\n", before,
+		  traps_int3_count());
+	dump_stack();
+}
+
+/* Returns only when it got near the guard's bottom with no fault. */
+static noinline unsigned long crash_stack_recurse(unsigned long depth)
+{
+	volatile uint8_t pad[64];
+	uint64_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	if (sp < (uintptr_t)boot_stack_guard + 512) {
+		pr_emerg("crash: %lu frames deep the stack is at %#lx, inside boot_stack_guard, and nothing faulted\n",
+			 depth, (unsigned long)sp);
+		return depth;
+	}
+	pad[0] = (uint8_t)depth;
+	/* Use pad after the call, so this is no tail call. */
+	return crash_stack_recurse(depth + 1) + pad[0];
+}
+
+static noinline void crash_stack(void)
+{
+	crash_stack_recurse(0);
+	panic("crash: the stack guard page is mapped: an overflow would go unnoticed");
+}
+
+/*
+ * A #PF whose delivery faults again (the CPU cannot push the exception
+ * frame: RSP points at unmapped memory) becomes a #DF, which only works
+ * because its gate switches to the IST1 stack.  crash=stack ends the same
+ * way once the guard page is unmapped; this shows it on any page tables.
+ */
+static noinline void crash_doublefault(void)
+{
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "pushq $0"
+			     : : "r"(crash_operand + CRASH_UNMAPPED_ADDR + 0x1000)
+			     : "memory");
+	pr_err("crash: pushed onto an unmapped stack and no fault\n");
+}
+
+static const struct {
+	const char *kind;
+	void (*fn)(void);
+} crash_kinds[] = {
+	{ "divide", crash_divide },
+	{ "pagefault", crash_pagefault },
+	{ "ud", crash_ud },
+	{ "gp", crash_gp },
+	{ "int3", crash_int3 },
+	{ "stack", crash_stack },
+	{ "doublefault", crash_doublefault },
+};
+
+noinline void crash_maybe_trigger(void)
+{
+	const char *kind = kernel_param("crash");
+
+	if (!kind)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(crash_kinds); i++) {
+		if (strcmp(kind, crash_kinds[i].kind))
+			continue;
+		pr_notice("crash: triggering '%s' as the command line asks\n",
+			  kind);
+		crash_kinds[i].fn();
+		return;
+	}
+	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|doublefault); ignored\n",
+	       kind);
+}
