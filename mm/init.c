@@ -130,6 +130,12 @@ void mm_init(const struct boot_info *bi)
 	base_pfn = free_ranges[0].start >> PAGE_SHIFT;
 	end_pfn = free_ranges[nfree - 1].end >> PAGE_SHIFT;
 	npages = end_pfn - base_pfn;
+	if (npages >= BUDDY_NONE) {
+		/* struct page links are 32-bit indices: 16 TiB of frames. */
+		pr_warn("mm: only the first %u page frames are managed\n",
+			BUDDY_NONE - 1);
+		npages = BUDDY_NONE - 1;
+	}
 	meta_bytes = ALIGN_UP(npages * sizeof(struct page), PAGE_SIZE);
 	meta_phys = early_carve(meta_bytes, nfree);
 	/*
