@@ -83,10 +83,74 @@ struct mm_stats {
 	uint64_t total_pages;		/* managed by the page allocator */
 	uint64_t free_pages;
 	uint64_t kmalloc_objects;	/* kmalloc'd and not yet freed */
-	uint64_t kmalloc_bytes;		/* their requested sizes */
+	uint64_t kmalloc_bytes;		/* bytes handed out for them: the
+					 * size class, or whole pages */
 	uint64_t module_pages;		/* module area pages in use */
 	uint64_t vmap_pages;		/* memremap/ioremap pages mapped */
 };
 void mm_get_stats(struct mm_stats *st);
+
+/*
+ * Page-table entries (Intel SDM Vol. 3A, 4.5, tables 4-15 to 4-20), with
+ * Linux's names.  PWT/PCD select the PAT entry (4.9.2): mm/paging.c
+ * programs IA32_PAT as Linux does, so entry 0 is write-back, entry 1
+ * (PWT) write-combining, entry 3 (PWT|PCD) uncached.
+ */
+#define _PAGE_PRESENT		(1ULL << 0)
+#define _PAGE_RW		(1ULL << 1)
+#define _PAGE_USER		(1ULL << 2)
+#define _PAGE_PWT		(1ULL << 3)
+#define _PAGE_PCD		(1ULL << 4)
+#define _PAGE_ACCESSED		(1ULL << 5)
+#define _PAGE_DIRTY		(1ULL << 6)
+#define _PAGE_PSE		(1ULL << 7)	/* a 2 MiB or 1 GiB page */
+#define _PAGE_GLOBAL		(1ULL << 8)
+#define _PAGE_NX		(1ULL << 63)
+#define PTE_PFN_MASK		0x000ffffffffff000ULL
+#define PTE_FLAGS_MASK		(~PTE_PFN_MASK)
+
+#define _PAGE_CACHE_WB		0ULL
+#define _PAGE_CACHE_WC		_PAGE_PWT
+#define _PAGE_CACHE_UC		(_PAGE_PWT | _PAGE_PCD)
+#define _PAGE_CACHE_MASK	(_PAGE_PWT | _PAGE_PCD)
+
+/* Levels of a mapping, as Linux's enum pg_level. */
+enum pg_level {
+	PG_LEVEL_NONE,
+	PG_LEVEL_4K,
+	PG_LEVEL_2M,
+	PG_LEVEL_1G,
+};
+
+/*
+ * The entry that maps a kernel virtual address in the kernel's page
+ * tables, and its level: a PTE (4K), or a PDE / PDPTE with _PAGE_PSE.
+ * The entry may be not present (check _PAGE_PRESENT).  NULL, level
+ * PG_LEVEL_NONE, when no table reaches that far.  For tests and reports;
+ * do not write through it (use set_memory_*).
+ */
+uint64_t *lookup_address(unsigned long addr, unsigned int *level);
+
+/* Does EFER.NXE let page tables forbid execution?  (When not, no _PAGE_NX
+ * bit is ever set, and nothing is non-executable.) */
+bool mm_nx_enabled(void);
+
+/*
+ * Drop stale TLB entries for kernel addresses [start, end) after a
+ * mapping changed.  This CPU only for now: the SMP work must add the
+ * shootdown IPI to the other CPUs (Linux: flush_tlb_kernel_range ->
+ * on_each_cpu(do_kernel_range_flush)).
+ */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);
+
+/*
+ * For application processors as they come up: the same IA32_PAT, CR4.PGE
+ * and the kernel's page tables as the boot CPU (call before anything uses
+ * a mapping made after mm_init).
+ */
+void mm_ap_init(void);
+
+/* Free pages right now (the buddy allocator's count). */
+uint64_t nr_free_pages(void);
 
 #endif

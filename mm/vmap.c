@@ -1,0 +1,177 @@
+/*
+ * mm/vmap.c - windows onto physical memory: memremap, ioremap,
+ * ioremap_wc, iounmap (Linux: arch/x86/mm/ioremap.c, kernel/iomem.c),
+ * and the address-range bookkeeping the module area shares.
+ *
+ * Device registers and firmware tables can lie anywhere in the physical
+ * address space, above 4 GiB too, and are not all in the direct map
+ * (which holds RAM only).  A mapping gets a range of the vmap area
+ * (VMAP_START..VMAP_END) followed by one unmapped guard page, and 4 KiB
+ * PTEs with the caching the caller asked for:
+ *
+ *   memremap    write-back; for RAM already in the direct map (ACPI tables
+ *               usually are) it returns the direct-map address and maps
+ *               nothing, as Linux's memremap(MEMREMAP_WB) does
+ *   ioremap     uncached (PAT entry 3: PCD|PWT), for device registers
+ *   ioremap_wc  write-combining (PAT entry 1: PWT), for framebuffers
+ *
+ *   VMAP_START                                                 VMAP_END
+ *   | area A | g | area B | g |        free        | area C | g |   ...
+ *
+ * Areas are a sorted singly linked list, searched first fit: a few dozen
+ * mappings live at once in this kernel, so a list is enough where Linux
+ * keeps a red-black tree of vmap_areas.
+ */
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include "internal.h"
+
+uint64_t vmap_pages_mapped;
+
+static struct vm_region vmap_region = {
+	.name = "vmap",
+	.start = VMAP_START,
+	.end = VMAP_END,
+	.lock = SPINLOCK_INIT("vmap_region.lock"),
+};
+
+unsigned long vm_area_reserve(struct vm_region *r, size_t size)
+{
+	struct vm_area *area, **link;
+	unsigned long addr = r->start, flags;
+	size_t need = size + PAGE_SIZE;	/* and the guard page */
+
+	if (size == 0 || size > r->end - r->start)
+		return 0;
+	/* Allocated outside the lock: kmalloc takes its own. */
+	area = kmalloc(sizeof(*area));
+	if (!area)
+		return 0;
+	flags = spin_lock_irqsave(&r->lock);
+	for (link = &r->areas; *link; link = &(*link)->next) {
+		if ((*link)->addr - addr >= need)
+			break;
+		addr = (*link)->addr + (*link)->size + PAGE_SIZE;
+	}
+	if (!*link && r->end - addr < need) {
+		spin_unlock_irqrestore(&r->lock, flags);
+		kfree(area);
+		return 0;
+	}
+	area->addr = addr;
+	area->size = size;
+	area->next = *link;
+	*link = area;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return addr;
+}
+
+size_t vm_area_release(struct vm_region *r, unsigned long addr)
+{
+	unsigned long flags = spin_lock_irqsave(&r->lock);
+	struct vm_area *area = NULL, **link;
+	size_t size = 0;
+
+	for (link = &r->areas; *link; link = &(*link)->next) {
+		if ((*link)->addr == addr) {
+			area = *link;
+			*link = area->next;
+			size = area->size;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	kfree(area);
+	return size;
+}
+
+size_t vm_area_size(struct vm_region *r, unsigned long addr)
+{
+	unsigned long flags = spin_lock_irqsave(&r->lock);
+	size_t size = 0;
+
+	for (struct vm_area *a = r->areas; a; a = a->next)
+		if (a->addr == addr)
+			size = a->size;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return size;
+}
+
+/* Physical addresses the CPU can name: 52 bits at most (SDM 4.1.4). */
+#define PHYS_ADDR_LIMIT		(1ULL << 52)
+
+static void *__ioremap(uint64_t phys, size_t size, uint64_t cache,
+		       const char *who)
+{
+	uint64_t offset = phys & ~PAGE_MASK, base = phys & PAGE_MASK;
+	size_t npages;
+	unsigned long va;
+	int err;
+
+	if (size == 0 || phys + size < phys || phys + size > PHYS_ADDR_LIMIT) {
+		pr_warn("%s: bad range %#llx+%#zx\n", who,
+			(unsigned long long)phys, size);
+		return NULL;
+	}
+	npages = DIV_ROUND_UP(offset + size, PAGE_SIZE);
+	va = vm_area_reserve(&vmap_region, npages * PAGE_SIZE);
+	if (!va) {
+		pr_warn("%s: no room for %zu pages in the vmap area\n", who,
+			npages);
+		return NULL;
+	}
+	err = map_kernel_pages(va, base, npages,
+			       page_kernel_nx() | cache);
+	if (err) {
+		pr_warn("%s: mapping %#llx failed (%d)\n", who,
+			(unsigned long long)phys, err);
+		vm_area_release(&vmap_region, va);
+		return NULL;
+	}
+	__atomic_add_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
+	return (void *)(va + offset);
+}
+
+void *ioremap(uint64_t phys, size_t size)
+{
+	return __ioremap(phys, size, _PAGE_CACHE_UC, "ioremap");
+}
+
+void *ioremap_wc(uint64_t phys, size_t size)
+{
+	return __ioremap(phys, size, _PAGE_CACHE_WC, "ioremap_wc");
+}
+
+void *memremap(uint64_t phys, size_t size)
+{
+	if (phys_is_direct_mapped(phys, size))
+		return phys_to_virt(phys);
+	return __ioremap(phys, size, _PAGE_CACHE_WB, "memremap");
+}
+
+void iounmap(void *addr)
+{
+	unsigned long va = (unsigned long)addr & PAGE_MASK;
+	size_t size;
+
+	if (!addr)
+		return;
+	if (va >= PAGE_OFFSET && va < VMAP_START)
+		return;		/* memremap's direct-map answer: nothing to do */
+	if (va < VMAP_START || va >= VMAP_END) {
+		pr_warn("iounmap: %p is not in the vmap area (ignored)\n", addr);
+		return;
+	}
+	size = vm_area_size(&vmap_region, va);
+	if (!size) {
+		pr_warn("iounmap: %p was not mapped by ioremap (ignored)\n",
+			addr);
+		return;
+	}
+	/* Unmap and flush before the range can be handed out again. */
+	unmap_kernel_pages(va, size >> PAGE_SHIFT, NULL);
+	flush_tlb_kernel_range(va, va + size);
+	vm_area_release(&vmap_region, va);
+	__atomic_sub_fetch(&vmap_pages_mapped, size >> PAGE_SHIFT,
+			   __ATOMIC_RELAXED);
+}
