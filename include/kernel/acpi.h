@@ -48,7 +48,7 @@ struct acpi_rsdp {
 /* 5.2.6: the header every description table starts with. */
 struct acpi_table_header {
 	char signature[4];
-	uint32_t length;		/* of the whole table, header included */
+	uint32_t length;		/* of the whole table, header in */
 	uint8_t revision;
 	uint8_t checksum;		/* all 'length' bytes sum to 0 */
 	char oem_id[6];
@@ -120,7 +120,7 @@ uint64_t acpi_root_entry(const struct acpi_root *root, size_t i);
 
 /* What soft-off needs from the FADT (5.2.9). */
 struct acpi_fadt_info {
-	uint64_t dsdt;			/* X_DSDT if non-zero, else DSDT */
+	uint64_t dsdt;			/* X_DSDT if non-zero, or DSDT */
 	uint32_t smi_cmd;		/* port; 0: no ACPI mode switch */
 	uint8_t acpi_enable;		/* the value to write to SMI_CMD */
 	uint16_t pm1a_cnt;		/* I/O ports; 0: absent */

@@ -46,7 +46,10 @@ static void fix_string(char *dst, const char *src, size_t n)
 	dst[i] = '\0';
 }
 
-/* ACPI: FACP 0x000000007FFE18B4 0000F4 (v03 BOCHS  BXPC     00000001 BXPC 00000001) */
+/*
+ * As Linux prints it:
+ * ACPI: FACP 0x000000007FFE18B4 0000F4 (v03 BOCHS  BXPC     00000001 BXPC 00000001)
+ */
 static void print_table(uint64_t phys, const struct acpi_table_header *t)
 {
 	char sig[5], oem[7], oem_table[9], asl[5];
@@ -415,8 +418,11 @@ static void acpi_enable_mode(void)
 	}
 	outb((uint16_t)f->smi_cmd, f->acpi_enable);
 	for (int i = 0; i < ACPI_WAIT_IO_DELAYS; i++) {
-		if (inw(f->pm1a_cnt) & ACPI_PM1_SCI_EN)
+		if (inw(f->pm1a_cnt) & ACPI_PM1_SCI_EN) {
+			pr_info("ACPI: legacy mode: wrote 0x%x to SMI_CMD 0x%x, SCI_EN set after %d polls\n",
+				f->acpi_enable, f->smi_cmd, i);
 			return;
+		}
 		io_delay();
 	}
 	pr_warn("ACPI: firmware did not set SCI_EN within ~1 s; trying anyway\n");

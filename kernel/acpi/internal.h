@@ -22,12 +22,13 @@ struct acpi_state {
 	struct acpi_root root;
 	struct acpi_table_entry tables[ACPI_MAX_TABLES];
 	int table_count;		/* valid tables kept */
-	int rejected;			/* tables refused (bad checksum ...) */
+	int rejected;			/* tables refused */
 	bool have_fadt;
 	struct acpi_fadt_info fadt;
 	bool have_s5;
 	uint8_t slp_typa, slp_typb;
-	volatile uint8_t *sleep_control_mmio;	/* hw-reduced, memory space */
+	/* Hardware-reduced, memory space: the register, mapped at init. */
+	volatile uint8_t *sleep_control_mmio;
 };
 
 extern struct acpi_state acpi_state;

@@ -185,7 +185,7 @@ int acpi_aml_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa,
 			op--;
 		}
 		if (aml[op] != AML_NAME_OP)
-			continue;	/* a reference to _S5, not its definition */
+			continue;	/* a use of _S5, not its definition */
 		if (!aml_s5_package(aml, len, i + 4, slp_typa, slp_typb, why))
 			return 0;
 		if (!malformed)
