@@ -43,8 +43,8 @@ struct fbcon {
 const char *fb_check(const struct boot_framebuffer *bf);
 
 /* Fill a surface's geometry and colour layout from the boot framebuffer. */
-void fb_surface_from_boot(struct fb_surface *s, const struct boot_framebuffer *bf,
-			  uint8_t *base);
+void fb_surface_from_boot(struct fb_surface *s,
+			  const struct boot_framebuffer *bf, uint8_t *base);
 
 /* The pixel value for an 8-bit-per-channel colour, in the surface's layout. */
 uint32_t fb_pack_colour(const struct fb_surface *s, uint8_t r, uint8_t g,
