@@ -52,7 +52,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
 
 KERNEL_C_SRCS	:= $(wildcard kernel/*.c kernel/*/*.c mm/*.c)
 KERNEL_ASM_SRCS	:= $(wildcard boot/*.asm kernel/*.asm)
-KERNEL_OBJS	:= $(KERNEL_C_SRCS:%.c=$(O)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(O)/%.o)
+KERNEL_OBJS	:= $(KERNEL_C_SRCS:%.c=$(O)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(O)/%.o) \
+		   $(O)/font.o
 
 KERNEL		:= $(O)/kernel.elf
 INITRD		:= $(O)/initrd.cpio
@@ -98,6 +99,20 @@ $(O)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  NASM    $<')
 	$(Q)$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) -MP $< -o $@
+
+# The console font: GRUB's Unifont turned into C (tools/pf2font.py).
+FONT_PF2	?= /usr/share/grub/unicode.pf2
+
+$(O)/font.c: tools/pf2font.py $(wildcard $(FONT_PF2))
+	@mkdir -p $(dir $@)
+	@test -f $(FONT_PF2) || { echo "error: font $(FONT_PF2) is missing:" \
+		"install grub-common (make deps) or set FONT_PF2=file.pf2" >&2; exit 1; }
+	@$(if $(Q),echo '  FONT    $@')
+	$(Q)$(PYTHON) tools/pf2font.py $(FONT_PF2) $@
+
+$(O)/font.o: $(O)/font.c
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(KERNEL_CFLAGS) -Ikernel/console -c $< -o $@
 
 # Two links: the first with an empty symbol table gives the final text
 # addresses (the table is the last thing in rodata, so filling it in moves

@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+"""tests/qemu/screen.py - read the text on a QEMU guest's screen.
+
+The serial log shows what printk said; this shows what a person at the
+machine would see, so a test can check that the screen consoles work.
+It asks QEMU, through its QMP socket (-qmp unix:PATH,server=on,wait=off),
+to save guest physical memory to a file (the `pmemsave` command) and
+decodes it:
+
+  VGA text   80x25 cells of two bytes at 0xb8000: a code page 437
+             character and a colour byte (kernel/console/vga.c).
+  framebuffer  the pixels the kernel's fbcon drew (kernel/console/fbcon.c);
+             each 8x16 cell is matched exactly against the same font the
+             kernel was built with (tools/pf2font.py reads GRUB's
+             unicode.pf2).  The background is black, which packs to pixel
+             value 0 in any colour layout, so "pixel != 0" is "ink".
+
+Which of the two, and where, comes from the kernel's own serial lines:
+  console: VGA text 80x25
+  console: framebuffer 1024x768x32 at 0xc0000000, 128x48 characters, pitch 4096
+
+Run the kernel WITHOUT 'poweroff' so it halts with its text on screen.
+
+As a module:  read_screen(qmp_socket_path, serial_log_text) -> list[str]
+              boot_and_read(iso, firmware='bios', boot='cd') -> (serial, lines)
+As a command:
+  screen.py --qmp /tmp/q.sock --serial serial.log    read a running QEMU
+  screen.py --iso build/mkernel.iso [--firmware uefi] [--boot usb]
+                                                      boot, read, quit
+Standard library only.
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+import pf2font  # noqa: E402  (tools/pf2font.py: the kernel's font)
+
+DEFAULT_FONT = os.environ.get('FONT_PF2', '/usr/share/grub/unicode.pf2')
+VGA_TEXT_PHYS = 0xb8000
+
+VGA_RE = re.compile(r'console: VGA text (\d+)x(\d+)')
+FB_RE = re.compile(r'console: framebuffer (\d+)x(\d+)x(\d+) at (0x[0-9a-f]+),'
+                   r' (\d+)x(\d+) characters(?:, pitch (\d+))?')
+
+
+class ScreenError(Exception):
+    pass
+
+
+class Qmp:
+    """A minimal QMP client: one command at a time, events skipped."""
+
+    def __init__(self, path, timeout=10.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    raise ScreenError('no QMP socket at %s' % path)
+                time.sleep(0.1)
+        self.buf = b''
+        self._read()                    # the greeting
+        self.command('qmp_capabilities')
+
+    def _read(self):
+        while b'\n' not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ScreenError('QMP connection closed')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def command(self, name, **args):
+        msg = {'execute': name}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            reply = self._read()
+            if 'return' in reply:
+                return reply['return']
+            if 'error' in reply:
+                raise ScreenError('QMP %s: %s' % (name, reply['error']))
+            # anything else is an asynchronous event: skip it
+
+    def close(self):
+        self.sock.close()
+
+
+def pmemsave(qmp, addr, size):
+    """Guest physical memory [addr, addr + size) as bytes."""
+    fd, path = tempfile.mkstemp(prefix='screen-', suffix='.bin')
+    os.close(fd)
+    try:
+        qmp.command('pmemsave', val=addr, size=size, filename=path)
+        with open(path, 'rb') as f:
+            data = f.read()
+    finally:
+        os.unlink(path)
+    if len(data) != size:
+        raise ScreenError('pmemsave gave %d bytes, not %d' % (len(data), size))
+    return data
+
+
+def decode_vga_text(data, cols, rows):
+    lines = []
+    for r in range(rows):
+        row = data[r * cols * 2:(r + 1) * cols * 2:2]
+        text = bytes(b if b else 0x20 for b in row).decode('cp437')
+        lines.append(text.rstrip())
+    return lines
+
+
+_glyph_cache = {}
+
+
+def glyph_table(font_path=DEFAULT_FONT):
+    """{16 row bytes: character} for every glyph of the kernel font."""
+    if font_path not in _glyph_cache:
+        table = {}
+        for code, cell in pf2font.kernel_glyphs(font_path).items():
+            ch = ('\ufffd' if code == 'replacement'
+                  else pf2font.byte_to_unicode(code))
+            table.setdefault(cell, ch)   # first wins: ' ' before others
+        _glyph_cache[font_path] = table
+    return _glyph_cache[font_path]
+
+
+def decode_framebuffer(data, width, height, bpp, pitch, font_path=DEFAULT_FONT,
+                       unknown='?'):
+    """Text of an fbcon screen: each 8x16 cell matched against the font."""
+    table = glyph_table(font_path)
+    bpp_bytes = bpp // 8
+    cols, rows = width // pf2font.FONT_WIDTH, height // pf2font.FONT_HEIGHT
+    lines = []
+    for r in range(rows):
+        chars = []
+        for c in range(cols):
+            cell = bytearray(pf2font.FONT_HEIGHT)
+            for y in range(pf2font.FONT_HEIGHT):
+                off = (r * pf2font.FONT_HEIGHT + y) * pitch + \
+                    c * pf2font.FONT_WIDTH * bpp_bytes
+                px = data[off:off + pf2font.FONT_WIDTH * bpp_bytes]
+                bits = 0
+                for x in range(pf2font.FONT_WIDTH):
+                    if any(px[x * bpp_bytes:(x + 1) * bpp_bytes]):
+                        bits |= 0x80 >> x
+                cell[y] = bits
+            chars.append(table.get(bytes(cell), unknown))
+        lines.append(''.join(chars).rstrip())
+    return lines
+
+
+def screen_geometry(serial_log_text):
+    """('vga', cols, rows) or ('fb', w, h, bpp, addr, pitch) from the log."""
+    m = FB_RE.search(serial_log_text)
+    if m:
+        w, h, bpp = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        pitch = int(m.group(7)) if m.group(7) else w * bpp // 8
+        return ('fb', w, h, bpp, int(m.group(4), 16), pitch)
+    m = VGA_RE.search(serial_log_text)
+    if m:
+        return ('vga', int(m.group(1)), int(m.group(2)))
+    raise ScreenError('the serial log names no screen console '
+                      '(no "console: VGA text" or "console: framebuffer" line)')
+
+
+def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
+    """The screen's text, one string per row, trailing blanks removed."""
+    geo = screen_geometry(serial_log_text)
+    qmp = Qmp(qmp_socket_path)
+    try:
+        if geo[0] == 'vga':
+            _, cols, rows = geo
+            data = pmemsave(qmp, VGA_TEXT_PHYS, cols * rows * 2)
+            return decode_vga_text(data, cols, rows)
+        _, w, h, bpp, addr, pitch = geo
+        data = pmemsave(qmp, addr, pitch * h)
+        return decode_framebuffer(data, w, h, bpp, pitch, font_path)
+    finally:
+        qmp.close()
+
+
+def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
+                  font_path=DEFAULT_FONT, extra_args=()):
+    """Boot 'iso' (built without 'poweroff'), wait for the kernel to halt,
+    read the screen and quit QEMU.  Returns (serial log, screen lines)."""
+    sockdir = tempfile.mkdtemp(prefix='screen-')
+    sock = os.path.join(sockdir, 'qmp.sock')
+    cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
+           '--firmware', firmware, '--boot', boot, '--',
+           '-qmp', 'unix:%s,server=on,wait=off' % sock] + list(extra_args)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    serial = []
+
+    def pump():
+        for chunk in iter(lambda: proc.stdout.read1(4096), b''):
+            serial.append(chunk.decode('utf-8', 'replace'))
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while 'done: halted' not in ''.join(serial):
+            if proc.poll() is not None:
+                raise ScreenError('QEMU exited (%d) before the kernel halted'
+                                  % proc.returncode)
+            if time.monotonic() > deadline:
+                raise ScreenError('no "done: halted" within %d s' % timeout)
+            time.sleep(0.2)
+        log = ''.join(serial)
+        # The serial console is written before the screen: wait until two
+        # reads agree, so the last line has been drawn too.
+        lines = read_screen(sock, log, font_path)
+        for _ in range(20):
+            time.sleep(0.3)
+            again = read_screen(sock, log, font_path)
+            if again == lines:
+                break
+            lines = again
+        return log, lines
+    finally:
+        try:
+            q = Qmp(sock, timeout=2)
+            q.command('quit')
+            q.close()
+        except (ScreenError, OSError):
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=2)
+        try:
+            os.unlink(sock)
+        except OSError:
+            pass
+        os.rmdir(sockdir)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--qmp', help='QMP socket of a running QEMU')
+    ap.add_argument('--serial', help='file holding its serial log')
+    ap.add_argument('--iso', help='boot this image and read its screen')
+    ap.add_argument('--firmware', default='bios', choices=('bios', 'uefi'))
+    ap.add_argument('--boot', default='cd', choices=('cd', 'usb'))
+    ap.add_argument('--font', default=DEFAULT_FONT)
+    ap.add_argument('--timeout', type=int, default=120)
+    args = ap.parse_args()
+    try:
+        if args.iso:
+            _, lines = boot_and_read(args.iso, args.firmware, args.boot,
+                                     args.timeout, args.font)
+        elif args.qmp and args.serial:
+            with open(args.serial, errors='replace') as f:
+                lines = read_screen(args.qmp, f.read(), args.font)
+        else:
+            ap.error('give --iso, or --qmp and --serial')
+    except (ScreenError, pf2font.FontError, OSError) as e:
+        sys.stderr.write('screen: %s\n' % e)
+        return 1
+    width = max([len(line) for line in lines] + [1])
+    print('+' + '-' * width + '+')
+    for line in lines:
+        print('|' + line.ljust(width) + '|')
+    print('+' + '-' * width + '+')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
