@@ -7,6 +7,8 @@
  * Every message also goes into log_buf, a ring of the most recent text; a
  * console registered late (the framebuffer comes up after the memory
  * manager) is first given what the ring holds, so it shows the whole boot.
+ * Each message is stored behind its level marker (KERN_SOH and a digit),
+ * so that replay shows a late console only what loglevel= lets through.
  */
 #include <kernel/console.h>
 #include <kernel/printk.h>
@@ -24,11 +26,17 @@ static struct console *consoles;
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head;		/* total bytes ever logged */
 
-static void log_store(const char *s, size_t len)
+static void log_put(char c)
 {
+	log_buf[log_head++ % LOG_BUF_SIZE] = c;
+}
+
+static void log_store(int level, const char *s, size_t len)
+{
+	log_put(KERN_SOH[0]);
+	log_put((char)('0' + level));
 	for (size_t i = 0; i < len; i++)
-		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
-	log_head += len;
+		log_put(s[i]);
 }
 
 static void emit(const char *s, size_t len)
@@ -41,12 +49,20 @@ void register_console(struct console *con)
 {
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 	size_t start = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
+	int level = 0;
 
-	/* Replay what was said before this console existed. */
+	/* Replay what was said before this console existed.  After a wrap
+	 * the oldest record is cut: its text is shown under level 0 until
+	 * the next marker, a partial line at worst. */
 	for (size_t i = start; i < log_head; i++) {
 		char c = log_buf[i % LOG_BUF_SIZE];
 
-		con->write(con, &c, 1);
+		if (c == KERN_SOH[0] && i + 1 < log_head) {
+			level = log_buf[++i % LOG_BUF_SIZE] - '0';
+			continue;
+		}
+		if (level <= console_loglevel)
+			con->write(con, &c, 1);
 	}
 	con->next = NULL;
 	if (!consoles) {
@@ -65,7 +81,7 @@ void console_write(const char *s, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 
-	log_store(s, len);
+	log_store(0, s, len);
 	emit(s, len);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
@@ -88,7 +104,7 @@ int vprintk(const char *fmt, va_list ap)
 	}
 
 	flags = spin_lock_irqsave(&console_lock);
-	log_store(buf, len);
+	log_store(level, buf, len);
 	if (level <= console_loglevel)
 		emit(buf, len);
 	spin_unlock_irqrestore(&console_lock, flags);

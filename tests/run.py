@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
+sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
 import ktap  # noqa: E402
+import screen  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
 # QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
@@ -107,6 +109,7 @@ class Boot:
     expect: list = field(default_factory=list)    # regexes the log must match
     reject: list = field(default_factory=list)    # regexes it must not match
     ktap: bool = False
+    screen: list = None     # regexes the screen text must match (no poweroff)
 
 
 BANNER = r'^mkernel version \S+ \('
@@ -114,7 +117,20 @@ MEMORY = r'^Memory: \d+K/\d+K available \('
 INITRD = r'^initrd: \d+ files, \d+ bytes$'
 POWEROFF = r'^reboot: Power down$'
 STANDARD = [BANNER, MEMORY, INITRD, POWEROFF]
-NO_FAULTS = [r'Kernel panic', r'^traps: ', r'WARNING at ']
+NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ']
+VGA_CONSOLE = r'^console: VGA text 80x25$'
+FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
+
+
+def crash(kind, exception, function, **kw):
+    """A deliberate fault: the report names it and the functions on the
+    stack, and the kernel panics (QEMU status 37 through isa-debug-exit)."""
+    return Boot(f'crash-{kind}', f'poweroff isa_debug_exit crash={kind}',
+                expect_exit=EXIT_PANIC,
+                expect=[exception, r'^RIP: [0-9a-f]{4}:' + function + r'\+0x[0-9a-f]+/0x[0-9a-f]+',
+                        r'^Call Trace:', r'\] crash_maybe_trigger\+', r'\] kmain\+',
+                        r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: '],
+                **kw)
 
 
 def make_initrd_variants(build):
@@ -141,8 +157,16 @@ def boots(build):
     matrix = []
     for fw in ('bios', 'uefi'):
         for medium in ('cd', 'usb'):
+            console = VGA_CONSOLE if fw == 'bios' else FB_CONSOLE
             matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all', fw, medium,
-                               expect=STANDARD, reject=NO_FAULTS, ktap=True))
+                               expect=STANDARD + [console], reject=NO_FAULTS, ktap=True))
+        # What a person at the machine sees: the screen, read back through
+        # QEMU's monitor and decoded (tests/qemu/screen.py).
+        # VGA text has 25 rows: show only notices there, so the banner
+        # is still on screen at the end.
+        matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6', fw,
+                           screen=[BANNER, r'^done: halted'] if fw == 'bios' else
+                           [BANNER, FB_CONSOLE, INITRD, r'^done: halted']))
     matrix += [
         Boot('bad-initrd-truncated', common, initrd=truncated,
              expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
@@ -157,8 +181,33 @@ def boots(build):
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
+        crash('pagefault', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
+              'crash_pagefault'),
+        crash('divide', r'^traps: divide error \(#DE\) vector 0', 'crash_divide', firmware='uefi'),
+        crash('ud', r'^traps: invalid opcode \(#UD\) vector 6', 'crash_ud'),
+        Boot('crash-stack-overflow', 'poweroff isa_debug_exit crash=stack', expect_exit=EXIT_PANIC,
+             expect=[r'double fault \(#DF\)', r'kernel stack overflow', r'\] crash_stack_recurse(\.\w+)*\+0x',
+                     r'Kernel panic - not syncing: ']),
+        Boot('crash-int3-survives', 'poweroff isa_debug_exit crash=int3',
+             expect=[r'^crash: int3 returned, #BP count 0 -> 1', POWEROFF]),
     ]
     return matrix
+
+
+def run_screen_boot(build, b, iso, report):
+    name = f'qemu/{b.name}'
+    try:
+        log, lines = screen.boot_and_read(str(iso), b.firmware, b.boot,
+                                          timeout=180 if b.firmware == 'uefi' else 90)
+    except screen.ScreenError as e:
+        report.add(f'{name}: screen read', False, str(e))
+        return
+    text = '\n'.join(line.rstrip() for line in lines)
+    (build / 'test' / f'{b.name}.log').write_text(log.replace('\r', ''))
+    (build / 'test' / f'{b.name}.screen').write_text(text + '\n')
+    for pattern in b.screen:
+        report.add(f'{name}: screen shows /{pattern}/', re.search(pattern, text, re.M) is not None,
+                   f'not on screen; see {build}/test/{b.name}.screen')
 
 
 def run_boot(build, b, report):
@@ -170,6 +219,10 @@ def run_boot(build, b, report):
                       str(initrd), b.cmdline], 300, cwd=ROOT)
     if rc != 0:
         report.add(f'qemu/{b.name}: image', False, out.strip()[-200:])
+        return
+    if b.screen:
+        run_screen_boot(build, b, iso, report)
+        iso.unlink(missing_ok=True)
         return
     timeout = 180 if b.firmware == 'uefi' else 90
     env = dict(os.environ)

@@ -307,7 +307,7 @@ bool fbcon_init(void)
 
 	fbcon_setup(&fb_console_state, &surface, grids, grids + cells);
 	register_console(&fb_console);
-	pr_info("console: framebuffer %ux%ux%u at %#lx, %ux%u characters, pitch %u\n",
+	pr_notice("console: framebuffer %ux%ux%u at %#lx, %ux%u characters, pitch %u\n",
 		bf->width, bf->height, bf->bpp, (unsigned long)bf->addr,
 		fb_console_state.cols, fb_console_state.rows, bf->pitch);
 	return true;

@@ -201,6 +201,6 @@ bool vga_text_init(void)
 	vga_move_cursor();
 
 	register_console(&vga_console);
-	pr_info("console: VGA text %ux%u\n", cols, rows);
+	pr_notice("console: VGA text %ux%u\n", cols, rows);
 	return true;
 }
