@@ -51,9 +51,11 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
 	-fno-omit-frame-pointer -MMD -MP
 
 KERNEL_C_SRCS	:= $(wildcard kernel/*.c kernel/*/*.c mm/*.c)
-KERNEL_ASM_SRCS	:= $(wildcard boot/*.asm kernel/*.asm)
+# boot/trampoline.asm is not an ELF object: it is a flat binary the
+# kernel copies below 1 MiB for the APs (see the rule further down).
+KERNEL_ASM_SRCS	:= $(filter-out boot/trampoline.asm,$(wildcard boot/*.asm kernel/*.asm))
 KERNEL_OBJS	:= $(KERNEL_C_SRCS:%.c=$(O)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(O)/%.o) \
-		   $(O)/font.o
+		   $(O)/font.o $(O)/boot/trampoline.o
 
 KERNEL		:= $(O)/kernel.elf
 INITRD		:= $(O)/initrd.cpio
@@ -109,6 +111,19 @@ $(O)/font.c: tools/pf2font.py $(wildcard $(FONT_PF2))
 		"install grub-common (make deps) or set FONT_PF2=file.pf2" >&2; exit 1; }
 	@$(if $(Q),echo '  FONT    $@')
 	$(Q)$(PYTHON) tools/pf2font.py $(FONT_PF2) $@
+
+# The AP trampoline: assembled flat (no relocations, no ELF), then wrapped
+# into an object whose read-only data is the blob, between the symbols
+# _binary_trampoline_bin_start and _binary_trampoline_bin_end.
+$(O)/boot/trampoline.bin: boot/trampoline.asm
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  NASM    $< (flat)')
+	$(Q)$(NASM) -f bin $< -o $@
+
+$(O)/boot/trampoline.o: $(O)/boot/trampoline.bin
+	$(Q)cd $(O)/boot && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+		--rename-section .data=.rodata.trampoline,alloc,load,readonly,data,contents \
+		trampoline.bin trampoline.o
 
 $(O)/font.o: $(O)/font.c
 	@$(if $(Q),echo '  CC      $<')
