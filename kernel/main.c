@@ -7,6 +7,7 @@
  * comments say why.
  */
 #include <kernel/acpi.h>
+#include <kernel/apic.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -73,6 +74,9 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* ACPI tables: for power-off now, for the CPUs later. */
 	acpi_init(&boot_info);
+
+	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
+	apic_init();
 
 	/* The initrd GRUB loaded as a module. */
 	initrd_init(&boot_info);
