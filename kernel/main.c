@@ -17,6 +17,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include <kernel/traps.h>
 #include <kernel/version.h>
 
@@ -77,6 +78,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
 	apic_init();
+	/* TSC and APIC timer calibrated, HZ tick started, interrupts on. */
+	time_init();
 
 	/* The initrd GRUB loaded as a module. */
 	initrd_init(&boot_info);
