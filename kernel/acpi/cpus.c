@@ -95,9 +95,12 @@ void acpi_select_cpus(uint32_t boot_apic_id)
 		usable_ids[0] = boot_apic_id;
 		usable_count = 1;
 	}
-	if (usable_count < possible)
-		pr_info("smp: using %u of %u CPUs (%s)\n", usable_count,
-			possible, kernel_flag("nosmp") ? "nosmp" : "maxcpus=");
+	if (usable_count < possible && kernel_flag("nosmp"))
+		pr_info("smp: using %u of %u CPUs (nosmp)\n", usable_count,
+			possible);
+	else if (usable_count < possible)
+		pr_info("smp: using %u of %u CPUs (maxcpus=%lu)\n",
+			usable_count, possible, limit);
 }
 
 const uint32_t *acpi_usable_cpus(unsigned int *count)
