@@ -7,6 +7,7 @@
  * comments say why.
  */
 #include <kernel/acpi.h>
+#include <kernel/apic.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -16,6 +17,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include <kernel/traps.h>
 #include <kernel/version.h>
 
@@ -73,6 +75,11 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* ACPI tables: for power-off now, for the CPUs later. */
 	acpi_init(&boot_info);
+
+	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
+	apic_init();
+	/* TSC and APIC timer calibrated, HZ tick started, interrupts on. */
+	time_init();
 
 	/* The initrd GRUB loaded as a module. */
 	initrd_init(&boot_info);

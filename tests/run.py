@@ -158,7 +158,7 @@ def boots(build):
     for fw in ('bios', 'uefi'):
         for medium in ('cd', 'usb'):
             console = VGA_CONSOLE if fw == 'bios' else FB_CONSOLE
-            matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all', fw, medium,
+            matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all ktest_cpus=2', fw, medium,
                                expect=STANDARD + [console], reject=NO_FAULTS, ktap=True))
         # What a person at the machine sees: the screen, read back through
         # QEMU's monitor and decoded (tests/qemu/screen.py).
@@ -181,6 +181,13 @@ def boots(build):
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
+        # Four CPUs: the MADT lists them all; maxcpus=3 limits what is used.
+        Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3', smp=4,
+             expect=STANDARD + [r'^ACPI: MADT: 4 CPUs \(APIC IDs 0-3\), 1 IOAPIC, \d+ overrides, LAPIC at 0xfee00000$',
+                                r'^smp: using 3 of 4 CPUs \(maxcpus=3\)$',
+                                r'^APIC: xAPIC mode at 0xfee00000, id 0$',
+                                r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by (cpuid|hpet|pit)\)$'],
+             reject=NO_FAULTS, ktap=True),
         crash('pagefault', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
               'crash_pagefault'),
         crash('divide', r'^traps: divide error \(#DE\) vector 0', 'crash_divide', firmware='uefi'),

@@ -1,0 +1,57 @@
+/*
+ * include/kernel/time.h - clocks and delays: the TSC as the clock, the
+ * HPET or the PIT to measure it against, and the local APIC timer for a
+ * periodic tick.
+ *
+ * time_init() (kernel/time/tsc.c, kernel/time/tick.c) calibrates the TSC,
+ * calibrates the LAPIC timer against the TSC, starts the HZ tick on the
+ * boot CPU and enables interrupts there.
+ */
+#ifndef KERNEL_TIME_H
+#define KERNEL_TIME_H
+
+#include <kernel/compiler.h>
+
+#define HZ		100
+#define NSEC_PER_SEC	1000000000ULL
+#define NSEC_PER_USEC	1000ULL
+#define USEC_PER_SEC	1000000ULL
+
+/* Boot CPU, after apic_init(): calibrate, start the tick, sti. */
+void time_init(void);
+
+/* The TSC frequency found at boot (0 before time_init()), and which clock
+ * it was measured by: "cpuid", "hpet" or "pit". */
+uint64_t tsc_khz(void);
+const char *tsc_calibration_source(void);
+
+/* Nanoseconds since time_init(), monotonic on one CPU (and across CPUs
+ * when their TSCs agree: invariant TSC, not checked yet). */
+uint64_t ktime_get_ns(void);
+
+/* Busy-wait at least this long (on the TSC; before time_init() on port
+ * 0x80 writes, about 1 us each). */
+void udelay(unsigned long usecs);
+void ndelay(unsigned long nsecs);
+void mdelay(unsigned long msecs);
+
+/* Ticks of the boot CPU's LAPIC timer since it started (HZ a second). */
+extern volatile unsigned long jiffies;
+
+/* Start this CPU's periodic LAPIC timer at HZ (the boot CPU in
+ * time_init(); APs later).  The count is the boot CPU's calibration. */
+void lapic_timer_start(void);
+uint32_t lapic_timer_ticks_per_jiffy(void);
+
+/* The HPET (kernel/time/hpet.c), when the ACPI table names one. */
+bool hpet_available(void);
+uint64_t hpet_read_counter(void);
+uint32_t hpet_period_fs(void);	/* femtoseconds per counter tick */
+uint64_t hpet_counter_mask(void);	/* ~0 or 0xffffffff (32-bit) */
+
+/* The PIT's channel 2 as a one-shot: start a count of 'usecs' (at most
+ * 54925), then ask whether it has run out (kernel/time/pit.c). */
+void pit_oneshot_start(unsigned int usecs);
+bool pit_oneshot_expired(void);
+
+#endif

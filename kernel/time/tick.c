@@ -1,0 +1,101 @@
+/*
+ * kernel/time/tick.c - the periodic tick from the local APIC timer (Intel
+ * SDM Vol. 3A, 11.5.4 "APIC Timer"), and time_init(), which brings up all
+ * of kernel/time.
+ *
+ * The APIC timer counts down from an initial count at the bus (or core
+ * crystal) clock divided by a power of two; its rate is not known, so it
+ * is measured against the already calibrated TSC: start it at
+ * 0xffffffff, wait 10 ms with udelay(), see how far it went.  In
+ * periodic mode it then reloads itself every HZ-th of a second and
+ * interrupts on LOCAL_TIMER_VECTOR; the boot CPU's handler counts jiffies.
+ *
+ * Order in time_init(): the HPET (a reference), the TSC, the APIC timer,
+ * and only then sti: apic_init() has masked the PICs and registered the
+ * spurious vector, and the timer handler is registered before the timer
+ * starts, so no interrupt can arrive at a vector nobody handles.
+ *
+ * Simplifications: periodic mode only (no TSC-deadline, no tickless);
+ * every CPU uses the boot CPU's calibration.
+ */
+#include <kernel/apic.h>
+#include <kernel/io.h>
+#include <kernel/printk.h>
+#include <kernel/time.h>
+#include <kernel/traps.h>
+#include "time_internal.h"
+
+#define LAPIC_CALIBRATE_USECS	10000
+
+volatile unsigned long jiffies;
+static uint32_t ticks_per_jiffy;
+static uint32_t boot_cpu_apic_id;
+
+uint32_t lapic_timer_ticks_per_jiffy(void)
+{
+	return ticks_per_jiffy;
+}
+
+static void lapic_timer_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+	/* One CPU keeps the count, as Linux's do_timer() does. */
+	if (apic_id() == boot_cpu_apic_id)
+		jiffies++;
+	apic_eoi();
+}
+
+void lapic_timer_calibrate(void)
+{
+	uint32_t left;
+	uint64_t per_sec;
+
+	if (!tsc_khz()) {
+		pr_err("APIC timer: no calibrated TSC to measure it by\n");
+		return;
+	}
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_TMICT, 0xffffffff);
+	udelay(LAPIC_CALIBRATE_USECS);
+	left = apic_read(APIC_TMCCT);
+	apic_write(APIC_TMICT, 0);
+	per_sec = (uint64_t)(0xffffffffU - left) *
+		  (USEC_PER_SEC / LAPIC_CALIBRATE_USECS);
+	if (per_sec < HZ || left == 0) {
+		pr_err("APIC timer: unusable (%llu ticks a second at /16)\n",
+		       (unsigned long long)per_sec);
+		return;
+	}
+	ticks_per_jiffy = (uint32_t)(per_sec / HZ);
+	pr_info("APIC timer: %llu.%03llu MHz at /16, %u ticks per jiffy (HZ=%u)\n",
+		(unsigned long long)(per_sec / 1000000),
+		(unsigned long long)(per_sec / 1000 % 1000), ticks_per_jiffy,
+		HZ);
+}
+
+void lapic_timer_start(void)
+{
+	if (!ticks_per_jiffy)
+		return;
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_LVTT, APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, ticks_per_jiffy);
+}
+
+void time_init(void)
+{
+	hpet_init();
+	tsc_calibrate();
+	lapic_timer_calibrate();
+	boot_cpu_apic_id = apic_id();
+	if (register_interrupt_handler(LOCAL_TIMER_VECTOR,
+				       lapic_timer_interrupt)) {
+		pr_err("APIC timer: vector %#x taken; no tick\n",
+		       LOCAL_TIMER_VECTOR);
+		ticks_per_jiffy = 0;
+	}
+	lapic_timer_start();
+	/* PICs masked, handlers registered: interrupts can come now. */
+	local_irq_enable();
+}
