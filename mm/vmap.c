@@ -175,3 +175,79 @@ void iounmap(void *addr)
 	__atomic_sub_fetch(&vmap_pages_mapped, size >> PAGE_SHIFT,
 			   __ATOMIC_RELAXED);
 }
+
+/*
+ * Kernel stacks with guard pages (Linux: CONFIG_VMAP_STACK).
+ *
+ * A stack grows down, so the page that matters is the one *below* it: the
+ * area reserved is one page larger than the stack and its first page is
+ * left unmapped; vm_area_reserve() leaves another unmapped page after the
+ * area.  Running off either end faults at once (a #PF that cannot push its
+ * frame becomes a #DF on its IST stack, which names the overflow) instead
+ * of silently overwriting a neighbour.
+ *
+ *	va           va+4K                          va+4K+size
+ *	| guard (unmapped) | stack pages, RW+NX ... | guard (unmapped) |
+ */
+void *kernel_stack_alloc(size_t size)
+{
+	size_t npages = DIV_ROUND_UP(size, PAGE_SIZE);
+	unsigned long va, base;
+	size_t mapped;
+
+	if (npages == 0)
+		return NULL;
+	va = vm_area_reserve(&vmap_region, (npages + 1) * PAGE_SIZE);
+	if (!va)
+		return NULL;
+	base = va + PAGE_SIZE;
+	for (mapped = 0; mapped < npages; mapped++) {
+		void *page = get_zeroed_page();
+
+		if (!page ||
+		    map_kernel_pages(base + mapped * PAGE_SIZE,
+				     virt_to_phys(page), 1, page_kernel_nx())) {
+			if (page)
+				free_page(page);
+			goto unwind;
+		}
+	}
+	__atomic_add_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
+	return (void *)base;
+
+unwind:
+	while (mapped--) {
+		uint64_t phys;
+
+		unmap_kernel_pages(base + mapped * PAGE_SIZE, 1, &phys);
+		free_page(phys_to_virt(phys));
+	}
+	flush_tlb_kernel_range(base, base + npages * PAGE_SIZE);
+	vm_area_release(&vmap_region, va);
+	return NULL;
+}
+
+void kernel_stack_free(void *stack)
+{
+	unsigned long base = (unsigned long)stack, va = base - PAGE_SIZE;
+	size_t npages = vm_area_size(&vmap_region, va) >> PAGE_SHIFT;
+
+	if (!stack)
+		return;
+	if (!npages) {
+		pr_warn("kernel_stack_free: %p is not a kernel stack (ignored)\n",
+			stack);
+		return;
+	}
+	npages--;	/* the guard page below was never mapped */
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t phys;
+
+		unmap_kernel_pages(base + i * PAGE_SIZE, 1, &phys);
+		if (phys)
+			free_page(phys_to_virt(phys));
+	}
+	flush_tlb_kernel_range(base, base + npages * PAGE_SIZE);
+	vm_area_release(&vmap_region, va);
+	__atomic_sub_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
+}

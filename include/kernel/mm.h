@@ -68,6 +68,11 @@ void *ioremap(uint64_t phys, size_t size);
 void *ioremap_wc(uint64_t phys, size_t size);
 void iounmap(void *addr);
 
+/* Kernel stacks (mm/vmap.c) in the vmap area, with an unmapped guard
+ * page below and above; returns the lowest mapped address. */
+void *kernel_stack_alloc(size_t size);
+void kernel_stack_free(void *stack);
+
 /* The module area (mm/module_alloc.c), as arch/x86/kernel/module.c:
  * page-granular, RW+NX when allocated; set_memory_* change permissions of
  * whole pages afterwards. */
