@@ -89,6 +89,18 @@ static void test_recursion_detected(struct ktest *t)
 	spin_unlock(&test_lock_a);
 }
 
+static void test_zeroed_lock_is_free(struct ktest *t)
+{
+	spinlock_t zeroed;
+
+	memset(&zeroed, 0, sizeof(zeroed));	/* owner_cpu 0 == this CPU */
+	KTEST_EXPECT_EQ(t, spin_lock_check(&zeroed), SPIN_LOCK_OK);
+	spin_lock(&zeroed);
+	KTEST_EXPECT_EQ(t, spin_lock_check(&zeroed), SPIN_LOCK_RECURSION);
+	spin_unlock(&zeroed);
+	KTEST_EXPECT_EQ(t, spin_lock_check(&zeroed), SPIN_LOCK_OK);
+}
+
 static void test_might_sleep_in_lock(struct ktest *t)
 {
 	unsigned long reports = might_sleep_reports;
@@ -108,6 +120,7 @@ static struct ktest_case spinlock_cases[] = {
 	KTEST_CASE(test_ticket_order),
 	KTEST_CASE(test_irqsave_restores_if),
 	KTEST_CASE(test_recursion_detected),
+	KTEST_CASE(test_zeroed_lock_is_free),
 	KTEST_CASE(test_might_sleep_in_lock),
 	{}
 };

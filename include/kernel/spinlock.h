@@ -65,11 +65,14 @@ static inline void spin_lock_init(spinlock_t *lock, const char *name)
  * What spin_lock() would find, without taking the lock or panicking: the
  * check it runs first, and the hook the spinlock tests use.  Only the
  * holder writes its own number into owner_cpu, so reading ours there
- * means we hold the lock.
+ * while the lock is taken means we hold it.  (The "taken" test keeps a
+ * zero-filled lock that missed spin_lock_init, owner_cpu 0, from looking
+ * held by CPU 0.)
  */
 static inline enum spin_lock_verdict spin_lock_check(const spinlock_t *lock)
 {
-	if (READ_ONCE(lock->owner_cpu) == (int)smp_processor_id())
+	if (READ_ONCE(lock->owner_cpu) == (int)smp_processor_id() &&
+	    READ_ONCE(lock->next) != READ_ONCE(lock->owner))
 		return SPIN_LOCK_RECURSION;
 	return SPIN_LOCK_OK;
 }
