@@ -14,6 +14,7 @@
 #include <kernel/initrd.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
+#include <kernel/percpu.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -68,6 +69,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* Physical pages, our own page tables, kmalloc, the module area. */
 	mm_init(&boot_info);
+
+	/* A per-CPU unit per possible CPU, GS base (needs the page
+	 * allocator).  1 until the MADT's CPU count replaces it. */
+	setup_per_cpu_areas(1);
 
 	/* Screens: needs the framebuffer mapped, so after mm_init. */
 	if (!fbcon_init())

@@ -115,9 +115,10 @@ class Boot:
 BANNER = r'^mkernel version \S+ \('
 MEMORY = r'^Memory: \d+K/\d+K available \('
 INITRD = r'^initrd: \d+ files, \d+ bytes$'
+PERCPU = r'^percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$'
 POWEROFF = r'^reboot: Power down$'
-STANDARD = [BANNER, MEMORY, INITRD, POWEROFF]
-NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ']
+STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
+NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock']
 VGA_CONSOLE = r'^console: VGA text 80x25$'
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 

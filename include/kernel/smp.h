@@ -1,0 +1,96 @@
+/*
+ * include/kernel/smp.h - CPU numbers and the possible/online CPU masks.
+ *
+ * A CPU's number (0 .. nr_cpu_ids-1, the boot CPU is 0) is the index of
+ * its per-CPU unit; it is not its APIC ID.  smp_processor_id() reads the
+ * per-CPU variable cpu_number with one %gs-relative load, as Linux's
+ * x86 does (arch/x86/include/asm/smp.h), instead of asking the local APIC
+ * and searching a table.
+ *
+ * The masks are plain bitmaps (Linux's struct cpumask, without the
+ * variable-size machinery).  Today only the boot CPU is possible and
+ * online; the MADT code sets the possible mask and the AP start-up sets
+ * the online bits.  Updates are not atomic: they happen at boot, on one CPU.
+ */
+#ifndef KERNEL_SMP_H
+#define KERNEL_SMP_H
+
+#include <kernel/percpu.h>
+
+/*
+ * QEMU without KVM stops at 255 CPUs, and xAPIC IDs are 8 bits; 256 is
+ * the next power of two.  x2APIC machines with more CPUs are out of scope.
+ */
+#define NR_CPUS			256
+
+#define BITS_PER_LONG		64
+#define CPUMASK_LONGS		(NR_CPUS / BITS_PER_LONG)
+
+struct cpumask {
+	unsigned long bits[CPUMASK_LONGS];
+};
+
+extern struct cpumask __cpu_possible_mask, __cpu_online_mask;
+#define cpu_possible_mask	(&__cpu_possible_mask)
+#define cpu_online_mask		(&__cpu_online_mask)
+
+/* How many CPU numbers are in use: highest possible CPU + 1. */
+extern unsigned int nr_cpu_ids;
+
+DECLARE_PER_CPU(unsigned int, cpu_number);
+
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu_read(cpu_number);
+}
+#define raw_smp_processor_id()	smp_processor_id()
+
+static inline bool cpumask_test_cpu(unsigned int cpu,
+				    const struct cpumask *m)
+{
+	return cpu < NR_CPUS &&
+	       (m->bits[cpu / BITS_PER_LONG] >> (cpu % BITS_PER_LONG)) & 1;
+}
+
+static inline void cpumask_set_cpu(unsigned int cpu, struct cpumask *m)
+{
+	m->bits[cpu / BITS_PER_LONG] |= 1UL << (cpu % BITS_PER_LONG);
+}
+
+static inline void cpumask_clear_cpu(unsigned int cpu, struct cpumask *m)
+{
+	m->bits[cpu / BITS_PER_LONG] &= ~(1UL << (cpu % BITS_PER_LONG));
+}
+
+/* The first set bit at or after 'cpu', or NR_CPUS. */
+static inline unsigned int cpumask_next_from(unsigned int cpu,
+					     const struct cpumask *m)
+{
+	while (cpu < NR_CPUS && !cpumask_test_cpu(cpu, m))
+		cpu++;
+	return cpu;
+}
+
+static inline unsigned int cpumask_weight(const struct cpumask *m)
+{
+	unsigned int n = 0;
+
+	/* No popcnt: -mgeneral-regs-only builds call libgcc for it. */
+	for (unsigned int i = 0; i < CPUMASK_LONGS; i++)
+		for (unsigned long w = m->bits[i]; w; w &= w - 1)
+			n++;
+	return n;
+}
+
+#define for_each_cpu(cpu, mask)						\
+	for ((cpu) = cpumask_next_from(0, mask); (cpu) < NR_CPUS;	\
+	     (cpu) = cpumask_next_from((cpu) + 1, mask))
+#define for_each_possible_cpu(cpu)	for_each_cpu(cpu, cpu_possible_mask)
+#define for_each_online_cpu(cpu)	for_each_cpu(cpu, cpu_online_mask)
+
+#define cpu_possible(cpu)	cpumask_test_cpu(cpu, cpu_possible_mask)
+#define cpu_online(cpu)		cpumask_test_cpu(cpu, cpu_online_mask)
+#define num_possible_cpus()	cpumask_weight(cpu_possible_mask)
+#define num_online_cpus()	cpumask_weight(cpu_online_mask)
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * kernel/percpu_setup.c - the first per-CPU chunk: one copy of the
+ * .data..percpu template per possible CPU, and GS base pointing at it.
+ *
+ * Linux: mm/percpu.c (pcpu_embed_first_chunk) and arch/x86/kernel/
+ * setup_percpu.c (setup_per_cpu_areas).  The layout arithmetic is pure
+ * and lives in kernel/percpu_layout.c; this file is the glue: page
+ * allocation, copying, the GS base MSR (Intel SDM vol. 3A, 3.4.4
+ * "Segment Loading Instructions in IA-32e Mode": IA32_GS_BASE, 0xC0000101).
+ *
+ * Until setup_per_cpu_areas() runs, GS base is 0 and the boot CPU's
+ * %gs-relative accesses land on the template itself (see percpu.h).  The
+ * copy is taken with interrupts off right before GS base moves, so what
+ * the boot CPU wrote there so far (a lock depth of 0 - no lock is held
+ * here) is what every CPU starts with.
+ *
+ * Simplifications: each unit is its own buddy block rather than one
+ * block for all units (units need not be adjacent: __per_cpu_offset[]
+ * says where each one is); no NUMA grouping.  The per-CPU allocator
+ * (mm/percpu.c, later) hands out the reserved and dynamic regions.
+ */
+#include <kernel/io.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+
+unsigned long __per_cpu_offset[NR_CPUS];
+void *pcpu_unit_base[NR_CPUS];
+struct pcpu_layout pcpu_first_chunk_layout;
+
+/* The boot CPU is possible and online before anything is set up. */
+struct cpumask __cpu_possible_mask = { .bits = { 1 } };
+struct cpumask __cpu_online_mask = { .bits = { 1 } };
+unsigned int nr_cpu_ids = 1;
+
+DEFINE_PER_CPU(unsigned int, cpu_number);
+DEFINE_PER_CPU(unsigned long, this_cpu_off);
+
+void percpu_init_cpu(unsigned int cpu)
+{
+	wrmsr(MSR_GS_BASE, __per_cpu_offset[cpu]);
+}
+
+void setup_per_cpu_areas(unsigned int nr_possible)
+{
+	struct pcpu_layout *l = &pcpu_first_chunk_layout;
+	size_t template_size = (size_t)(__per_cpu_end - __per_cpu_start);
+	unsigned int nr = nr_possible, cpu;
+	unsigned long flags;
+
+	if (nr == 0 || nr > NR_CPUS) {
+		pr_err("percpu: %u possible CPUs is out of range 1..%u, using %u\n",
+		       nr_possible, NR_CPUS, nr ? NR_CPUS : 1);
+		nr = nr ? NR_CPUS : 1;
+	}
+	if (pcpu_build_layout(template_size, PAGE_SIZE, MAX_ORDER, l))
+		panic("percpu: static area of %zu bytes does not fit a unit",
+		      template_size);
+
+	for (cpu = 0; cpu < nr; cpu++) {
+		void *unit = __get_free_pages(l->unit_order);
+
+		if (!unit) {
+			if (cpu == 0)
+				panic("percpu: no memory for the boot CPU's unit");
+			pr_err("percpu: no memory for CPU %u's unit (%zu bytes), only %u CPUs possible\n",
+			       cpu, l->unit_size, cpu);
+			break;
+		}
+		pcpu_unit_base[cpu] = unit;
+	}
+	nr = cpu;
+
+	flags = local_irq_save();
+	pcpu_fill_offsets(__per_cpu_offset, pcpu_unit_base, nr,
+			  __per_cpu_start);
+	for (cpu = 0; cpu < nr; cpu++) {
+		char *unit = pcpu_unit_base[cpu];
+
+		memcpy(unit, __per_cpu_start, template_size);
+		memset(unit + template_size, 0, l->unit_size - template_size);
+		per_cpu(cpu_number, cpu) = cpu;
+		per_cpu(this_cpu_off, cpu) = __per_cpu_offset[cpu];
+		cpumask_set_cpu(cpu, cpu_possible_mask);
+	}
+	nr_cpu_ids = nr;
+	percpu_init_cpu(0);
+	local_irq_restore(flags);
+
+	pr_info("percpu: Embedded %zu pages/cpu s%zu r%zu d%zu u%zu\n",
+		l->unit_size / PAGE_SIZE, l->static_size, l->reserved_size,
+		l->dyn_size, l->unit_size);
+}
