@@ -13,10 +13,12 @@
 #include <kernel/console.h>
 #include <kernel/initrd.h>
 #include <kernel/ktest.h>
+#include <kernel/madt.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/traps.h>
@@ -48,6 +50,14 @@ static void boot_info_init(uint32_t magic, uint64_t mbi_phys)
 		       err);
 }
 
+static unsigned int usable_cpu_count(void)
+{
+	unsigned int count;
+
+	acpi_usable_cpus(&count);
+	return count ? count : 1;
+}
+
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
 	/* The serial port first: the earliest place anything can be said. */
@@ -70,10 +80,6 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	/* Physical pages, our own page tables, kmalloc, the module area. */
 	mm_init(&boot_info);
 
-	/* A per-CPU unit per possible CPU, GS base (needs the page
-	 * allocator).  1 until the MADT's CPU count replaces it. */
-	setup_per_cpu_areas(1);
-
 	/* Screens: needs the framebuffer mapped, so after mm_init. */
 	if (!fbcon_init())
 		vga_text_init();
@@ -83,8 +89,14 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
 	apic_init();
+	/* A per-CPU unit for each CPU the MADT lists (and maxcpus= allows),
+	 * and the boot CPU's GS base.  Until now the boot CPU has used the
+	 * static template itself (GS base 0). */
+	setup_per_cpu_areas(usable_cpu_count());
 	/* TSC and APIC timer calibrated, HZ tick started, interrupts on. */
 	time_init();
+	/* Wake the other CPUs: needs udelay, the APIC and per-CPU units. */
+	smp_init(&boot_info);
 
 	/* The initrd GRUB loaded as a module. */
 	initrd_init(&boot_info);

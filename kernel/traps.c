@@ -40,6 +40,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
+#include <kernel/smp.h>
 #include <kernel/traps.h>
 
 #define MAX_BACKTRACE_FRAMES	32
@@ -213,24 +214,38 @@ static uint64_t read_cr0(void)
 	return v;
 }
 
+/* The stack this CPU started on: the boot stack, or the one
+ * kernel/smp/smpboot.c gave an AP (0 before smp_init records it). */
+static void cpu_stack(uint64_t *lo, uint64_t *hi)
+{
+	*lo = this_cpu_read(cpu_stack_lo);
+	*hi = this_cpu_read(cpu_stack_hi);
+	if (!*lo) {
+		*lo = (uintptr_t)boot_stack_guard + PAGE_SIZE;
+		*hi = (uintptr_t)boot_stack_top;
+	}
+}
+
 bool stack_guard_hit(uint64_t addr)
 {
-	uint64_t guard = (uintptr_t)boot_stack_guard;
+	uint64_t lo, hi;
 
-	/* The guard page itself, or the very bottom of the stack: RSP equal
-	 * to the guard's end means the next push lands in the guard. */
-	return addr >= guard && addr <= guard + PAGE_SIZE;
+	cpu_stack(&lo, &hi);
+	/* The guard page below the stack, or the very bottom of the stack:
+	 * RSP equal to the guard's end means the next push lands in it. */
+	return addr >= lo - PAGE_SIZE && addr <= lo;
 }
 
 /* The stack addr is on, so a walk never leaves it; a wide default. */
 static void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
 {
 	const struct tss *tss = gdt_current_tss();
-	uint64_t stack = (uintptr_t)boot_stack_guard + PAGE_SIZE;
+	uint64_t stack_lo, stack_hi;
 
-	if (addr >= stack && addr < (uintptr_t)boot_stack_top) {
-		*lo = stack;
-		*hi = (uintptr_t)boot_stack_top;
+	cpu_stack(&stack_lo, &stack_hi);
+	if (addr >= stack_lo && addr < stack_hi) {
+		*lo = stack_lo;
+		*hi = stack_hi;
 		return;
 	}
 	for (int i = 0; tss && i < IST_COUNT; i++) {

@@ -109,6 +109,7 @@ class Boot:
     expect: list = field(default_factory=list)    # regexes the log must match
     reject: list = field(default_factory=list)    # regexes it must not match
     ktap: bool = False
+    topology: str = None    # sockets,cores,threads
     screen: list = None     # regexes the screen text must match (no poweroff)
 
 
@@ -189,6 +190,22 @@ def boots(build):
                                 r'^APIC: xAPIC mode at 0xfee00000, id 0$',
                                 r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by (cpuid|hpet|pit)\)$'],
              reject=NO_FAULTS, ktap=True),
+    ]
+    # Every CPU up, at several counts, on both firmwares; sparse APIC IDs
+    # from an odd topology (2 sockets x 3 cores x 2 threads: IDs 0-13).
+    for n, fw, topo in ((1, 'bios', None), (3, 'uefi', None), (8, 'bios', None),
+                        (8, 'uefi', None), (64, 'bios', None), (12, 'uefi', '2,3,2')):
+        name = f'smp-{n}-{fw}' + ('-topology' if topo else '')
+        matrix.append(Boot(name, f'{common} ktest=all ktest_cpus={n}', fw, smp=n, topology=topo,
+                           expect=STANDARD + [rf'^smp: {n} CPUs online$'],
+                           reject=NO_FAULTS, ktap=True))
+    matrix += [
+        # A CPU that never answers its IPIs is reported and skipped; the
+        # others come up and the suites still pass.
+        Boot('smp-dead-cpu', f'{common} ktest=smp,madt ktest_cpus=4 smp_dead_cpu=2', smp=4,
+             expect=[r'^smp: CPU 2 \(APIC ID 2\) did not start after 1 SIPIs; skipped$',
+                     r'^smp: 3 CPUs online$', POWEROFF],
+             reject=NO_FAULTS, ktap=True),
         crash('pagefault', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
               'crash_pagefault'),
         crash('divide', r'^traps: divide error \(#DE\) vector 0', 'crash_divide', firmware='uefi'),
@@ -239,7 +256,8 @@ def run_boot(build, b, report):
     rc, log, timed_out = run([str(ROOT / 'tools/run-qemu.sh'), '--iso', str(iso),
                               '--smp', str(b.smp), '--mem', b.mem,
                               '--firmware', b.firmware, '--boot', b.boot,
-                              '--debug-exit'], timeout, cwd=ROOT, env=env)
+                              '--debug-exit'] + (['--topology', b.topology] if b.topology else []),
+                             timeout, cwd=ROOT, env=env)
     log = log.replace('\r', '')
     (tdir / f'{b.name}.log').write_text(log)
     iso.unlink(missing_ok=True)

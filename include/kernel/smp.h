@@ -57,6 +57,13 @@ static inline void cpumask_set_cpu(unsigned int cpu, struct cpumask *m)
 	m->bits[cpu / BITS_PER_LONG] |= 1UL << (cpu % BITS_PER_LONG);
 }
 
+/* For masks other CPUs change at the same time (cpu_online_mask). */
+static inline void cpumask_set_cpu_atomic(unsigned int cpu, struct cpumask *m)
+{
+	__atomic_fetch_or(&m->bits[cpu / BITS_PER_LONG],
+			  1UL << (cpu % BITS_PER_LONG), __ATOMIC_SEQ_CST);
+}
+
 static inline void cpumask_clear_cpu(unsigned int cpu, struct cpumask *m)
 {
 	m->bits[cpu / BITS_PER_LONG] &= ~(1UL << (cpu % BITS_PER_LONG));
@@ -92,5 +99,22 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 #define cpu_online(cpu)		cpumask_test_cpu(cpu, cpu_online_mask)
 #define num_possible_cpus()	cpumask_weight(cpu_possible_mask)
 #define num_online_cpus()	cpumask_weight(cpu_online_mask)
+
+struct boot_info;
+/* Start every usable AP (kernel/smp/smpboot.c); prints "smp: N CPUs online". */
+void smp_init(const struct boot_info *bi);
+
+/* The stack each CPU started on, [lo, hi); the guard page is below lo. */
+DECLARE_PER_CPU(unsigned long, cpu_stack_lo);
+DECLARE_PER_CPU(unsigned long, cpu_stack_hi);
+DECLARE_PER_CPU(uint32_t, cpu_apic_id);
+
+/* Bits of ap_selfcheck: what each AP verified about itself coming up. */
+#define AP_CHECK_CPU_NUMBER	(1U << 0)	/* %gs reaches its own unit */
+#define AP_CHECK_TSS		(1U << 1)	/* its TSS is loaded */
+#define AP_CHECK_STACK		(1U << 2)	/* on the stack it was given */
+#define AP_CHECK_CR3		(1U << 3)	/* the kernel's page tables */
+#define AP_CHECK_ALL		0xfU
+DECLARE_PER_CPU(unsigned int, ap_selfcheck);
 
 #endif
