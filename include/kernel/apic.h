@@ -63,6 +63,9 @@
 #define SPURIOUS_APIC_VECTOR	0xff
 #define ERROR_APIC_VECTOR	0xfe
 #define LOCAL_TIMER_VECTOR	0xec
+/* Inter-processor interrupts (Linux's numbers where it has them). */
+#define RESCHEDULE_VECTOR	0xfd	/* kernel/sched: run the scheduler */
+#define CALL_FUNCTION_VECTOR	0xfc	/* kernel/smp/call.c: run a function */
 /* The legacy PICs are remapped here, masked, so a stray IRQ cannot
  * land on an exception vector. */
 #define PIC_MASTER_VECTOR	0x20
