@@ -65,6 +65,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel iso initrd run test test-host test-qemu help clean deps \
+	test-long test-bochs deps-bochs \
 	check-format
 
 all: iso
@@ -75,6 +76,8 @@ help:
 	@echo '  make test       host unit tests and QEMU boot tests; ends "N passed, N failed"'
 	@echo '  make test-host  only the host unit tests (ASan/UBSan)'
 	@echo '  make test-qemu  only the QEMU boot tests'
+	@echo '  make test-long  slow boots: 255 CPUs, and bochs with an x2APIC'
+	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
 	@echo '  make initrd     the initrd: $(INITRD)'
@@ -187,6 +190,19 @@ test-qemu: $(KERNEL) $(INITRD)
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS)
 	$(Q)$(PYTHON) tests/run.py --build $(O)
+
+# Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs
+# with an x2APIC (which QEMU's TCG lacks).
+test-long: deps-bochs
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --long
+
+test-bochs: deps-bochs
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --bochs
+
+deps-bochs: deps
+	$(Q)tools/deps.sh bochs
 
 check-format:
 	$(Q)clang-format --dry-run --Werror $(KERNEL_C_SRCS) $(wildcard include/kernel/*.h)

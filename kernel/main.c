@@ -89,6 +89,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
 	apic_init();
+	/* Every AP to "wait for SIPI" now, not spinning in firmware. */
+	smp_park_aps();
 	/* A per-CPU unit for each CPU the MADT lists (and maxcpus= allows),
 	 * and the boot CPU's GS base.  Until now the boot CPU has used the
 	 * static template itself (GS base 0). */

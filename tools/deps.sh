@@ -1,6 +1,7 @@
 #!/bin/sh
-# tools/deps.sh - install the host tools the build, `make run` and the
-# tests need, when any is missing.  Debian and Ubuntu: apt-get (through
+# tools/deps.sh [bochs] - install the host tools the build, `make run` and
+# the tests need, when any is missing; with "bochs", those of the bochs
+# boots (make test-bochs, make test-long) instead.  Debian and Ubuntu: apt-get (through
 # sudo when not root).  Elsewhere: say what to install, and stop.
 set -eu
 
@@ -22,6 +23,15 @@ cpio			cpio
 /usr/bin/python3	python3
 clang			clang
 '
+
+need_bochs='
+bochs			bochs
+/usr/share/bochs/BIOS-bochs-latest	bochsbios
+/usr/share/vgabios/vgabios.bin	vgabios
+/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0	bochs-term
+script			bsdutils
+'
+[ "${1:-}" = bochs ] && need=$need_bochs
 
 missing=
 pkgs=

@@ -103,6 +103,8 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 struct boot_info;
 /* Start every usable AP (kernel/smp/smpboot.c); prints "smp: N CPUs online". */
 void smp_init(const struct boot_info *bi);
+/* INIT every AP early, so none spins in firmware while the BSP works. */
+void smp_park_aps(void);
 
 /* The stack each CPU started on, [lo, hi); the guard page is below lo. */
 DECLARE_PER_CPU(unsigned long, cpu_stack_lo);

@@ -10,11 +10,13 @@
  *   1. picks a free page below 1 MiB and copies boot/trampoline.asm there,
  *      with page tables (three more low pages) that map that page at its
  *      own address and the kernel's half of the address space;
- *   2. for each CPU the MADT lists (kernel/acpi/cpus.c, boot CPU first),
- *      one at a time: a stack with guard pages, its GDT/TSS and IST stacks,
- *      the trampoline's parameter block, then INIT, 10 ms, SIPI, 200 us,
- *      and a second SIPI only if the AP has not yet said it started;
- *   3. waits, with a timeout, for the AP to mark itself online.  An AP that
+ *   2. smp_park_aps(), called early, has sent every AP the MADT lists
+ *      (kernel/acpi/cpus.c, boot CPU first) an INIT: each waits for its
+ *      SIPI without using the host's CPU; 10 ms later:
+ *   3. one AP at a time: a stack with guard pages, its GDT/TSS and IST
+ *      stacks, the trampoline's parameter block, then SIPI, 200 us, and a
+ *      second SIPI only if the AP has not yet said it started;
+ *   4. waits, with a timeout, for the AP to mark itself online.  An AP that
  *      never answers is reported and skipped; the others still come up.
  *
  * The AP's side is ap_start(): the kernel's page tables, its own GDT, TSS
@@ -224,6 +226,35 @@ static void unprepare_cpu(unsigned int cpu, void *stack)
 	per_cpu(cpu_stack_hi, cpu) = 0;
 }
 
+/* A CPU that ignores INIT and SIPI, as broken or disabled ones do: the
+ * timeouts must catch it (smp_dead_cpu=N, for the tests). */
+static bool is_dead_cpu(unsigned int cpu)
+{
+	return kernel_param("smp_dead_cpu") &&
+	       kernel_param_ulong("smp_dead_cpu", 0) == cpu;
+}
+
+static bool aps_parked;
+
+/*
+ * INIT to every AP the MADT lists, as early as the APIC allows (kmain
+ * calls this right after apic_init(), before time is calibrated): an AP
+ * in "wait for SIPI" uses no host CPU, where firmware such as OVMF leaves
+ * its APs spinning - with 255 emulated CPUs on two host cores that slows
+ * the calibration loops by minutes and skews what they measure.
+ */
+void smp_park_aps(void)
+{
+	unsigned int count;
+	const uint32_t *apicids = acpi_usable_cpus(&count);
+
+	for (unsigned int cpu = 1; cpu < count; cpu++)
+		if (!is_dead_cpu(cpu) && apic_send_init(apicids[cpu]))
+			pr_err("smp: INIT to APIC ID %u not delivered\n",
+			       apicids[cpu]);
+	aps_parked = true;
+}
+
 /* Poll 'cond' every 10 us for at most 'usecs'; true if it came true. */
 #define wait_until(cond, usecs)						\
 	({								\
@@ -236,9 +267,10 @@ static void unprepare_cpu(unsigned int cpu, void *stack)
 	})
 
 /*
- * INIT, then STARTUP, as the SDM's example: 10 ms after INIT, 200 us
- * after each SIPI.  Modern CPUs start on the first SIPI; the second is for
- * those that miss it, and is only sent if the AP has not said it started.
+ * STARTUP, as the SDM's example: at least 10 ms after INIT (sent to all
+ * APs at once by smp_init()), 200 us after each SIPI.  Modern CPUs start
+ * on the first SIPI; the second is for those that miss it, and is only
+ * sent if the AP has not said it started.
  */
 static int wake_cpu(unsigned int cpu, uint32_t apicid, void *stack)
 {
@@ -253,15 +285,9 @@ static int wake_cpu(unsigned int cpu, uint32_t apicid, void *stack)
 	WRITE_ONCE(params->started, 0);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-	/* A CPU that ignores INIT and SIPI, as broken or disabled ones do:
-	 * the timeout below must catch it. */
-	if (kernel_param("smp_dead_cpu") &&
-	    kernel_param_ulong("smp_dead_cpu", 0) == cpu)
+	if (is_dead_cpu(cpu))
 		goto wait;
 
-	if (apic_send_init(apicid))
-		return -EIO;
-	mdelay(10);
 	if (apic_send_startup(apicid, (uint8_t)(trampoline_phys >> PAGE_SHIFT)))
 		return -EIO;
 	if (!wait_until(READ_ONCE(params->started), 200)) {
@@ -299,6 +325,11 @@ void smp_init(const struct boot_info *bi)
 	this_cpu_write(cpu_apic_id, apic_id());
 
 	if (count > 1 && trampoline_setup(bi)) {
+		if (!aps_parked)
+			smp_park_aps();
+		/* The SDM's 10 ms from INIT to SIPI: time_init() alone takes
+		 * longer, but say it rather than rely on it. */
+		mdelay(10);
 		for (unsigned int cpu = 1; cpu < count; cpu++) {
 			void *stack;
 			int err;
