@@ -12,12 +12,12 @@
  *	call_slot[3] = {func, info,       call_inbox[1]: ...0001000
  *	                wait, remaining}                      bit 3 ^
  *	   1. fill the slot               3. IPI 0xfc: take the inbox with
- *	   2. set bit 3 in each target's     one atomic exchange per word;
+ *	   2. set bit 3 in each target's     one atomic and-not per bit;
  *	      inbox, send the IPI            for each bit c run call_slot[c]
  *	   4. wait for remaining == 0     5. decrement call_slot[c].remaining
  *
  * No lock anywhere: a caller writes only its own slot, sets bits with
- * atomic OR, and a target takes its bits with atomic exchange, so each
+ * atomic OR, and a target takes each bit with an atomic AND-NOT, so each
  * request is taken exactly once however many CPUs call at the same time.
  * A caller has one slot, so it has one request in flight: a new call
  * first waits (bounded) for the previous one to be released (Linux's
@@ -67,7 +67,13 @@ DEFINE_PER_CPU(unsigned long, call_function_count);
 unsigned long smp_call_irqs_off_warnings;
 unsigned long smp_call_timeouts;
 
-/* Run every request in this CPU's inbox.  Any context, interrupts off. */
+/*
+ * Run every request in this CPU's inbox.  Any context, interrupts off.
+ * Requests are taken one bit at a time, not a word at once: a function
+ * that runs long and takes interrupts (or waits on calls of its own,
+ * serving this inbox meanwhile) must not sit on requests it has taken
+ * but not run, or their callers would wait on it.
+ */
 static void flush_call_queue(void)
 {
 	struct cpumask *inbox = this_cpu_ptr(&call_inbox);
@@ -75,20 +81,22 @@ static void flush_call_queue(void)
 	for (unsigned int w = 0; w < CPUMASK_LONGS; w++) {
 		unsigned long bits;
 
-		if (!READ_ONCE(inbox->bits[w]))
-			continue;
-		bits = __atomic_exchange_n(&inbox->bits[w], 0,
-					   __ATOMIC_ACQ_REL);
-		while (bits) {
+		while ((bits = READ_ONCE(inbox->bits[w])) != 0) {
+			unsigned long bit = bits & -bits;
 			unsigned int caller = w * BITS_PER_LONG +
 					      __builtin_ctzl(bits);
-			struct call_request *req = per_cpu_ptr(&call_slot,
-							       caller);
-			smp_call_func_t func = READ_ONCE(req->func);
-			void *info = READ_ONCE(req->info);
-			bool wait = READ_ONCE(req->wait);
+			struct call_request *req;
+			smp_call_func_t func;
+			void *info;
+			bool wait;
 
-			bits &= bits - 1;
+			if (!(__atomic_fetch_and(&inbox->bits[w], ~bit,
+						 __ATOMIC_ACQ_REL) & bit))
+				continue;	/* a nested flush took it */
+			req = per_cpu_ptr(&call_slot, caller);
+			func = READ_ONCE(req->func);
+			info = READ_ONCE(req->info);
+			wait = READ_ONCE(req->wait);
 			if (!wait)
 				__atomic_fetch_sub(&req->remaining, 1,
 						   __ATOMIC_RELEASE);
