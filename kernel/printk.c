@@ -96,6 +96,11 @@ static void emit(const char *s, size_t len)
 		c->write(c, s, len);
 }
 
+size_t printk_bytes_logged(void)
+{
+	return READ_ONCE(log_head);
+}
+
 void register_console(struct console *con)
 {
 	unsigned long flags = spin_lock_irqsave(&console_lock);

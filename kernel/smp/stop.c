@@ -14,7 +14,7 @@
  *	stop_requested = true
  *	NMI to each  ------------------>  nmi_handle(): take stop_report_lock,
  *	wait until all counted, or 1 s    "CPU n: stopped at RIP sym+off",
- *	without progress                  registers, Call Trace; release;
+ *	with nothing printed              registers, Call Trace; release;
  *	"---[ end Kernel panic ..."       count itself; halt for good
  *
  * The stopped CPUs print one at a time under stop_report_lock; the
@@ -39,7 +39,8 @@
 #include <kernel/time.h>
 #include <kernel/traps.h>
 
-#define STOP_WAIT_MS	1000
+#define STOP_WAIT_MS	1000	/* without any progress */
+#define STOP_CAP_PER_CPU_MS	2000
 
 static bool stop_requested;
 static unsigned int cpus_stopped;
@@ -97,7 +98,8 @@ bool nmi_handle(struct pt_regs *regs)
 void smp_send_stop(void)
 {
 	unsigned int me = smp_processor_id(), cpu, others = 0, seen = 0;
-	uint64_t last_progress;
+	uint64_t start, last_progress;
+	size_t last_logged = printk_bytes_logged();
 
 	if (num_online_cpus() <= 1)
 		return;
@@ -109,28 +111,36 @@ void smp_send_stop(void)
 		send_nmi(cpu);
 		others++;
 	}
-	/* A second without any CPU reporting in ends the wait: printing
-	 * 63 reports through a slow console takes longer than a second. */
-	last_progress = ktime_get_ns();
+	/*
+	 * The wait ends a second after the last sign of life, not a second
+	 * after the NMIs: a report takes longer than that to draw on a slow
+	 * framebuffer.  Progress is a CPU counting itself or any text
+	 * logged.  An absolute cap keeps it bounded whatever happens.
+	 */
+	start = last_progress = ktime_get_ns();
 	for (;;) {
 		unsigned int now = __atomic_load_n(&cpus_stopped,
 						   __ATOMIC_ACQUIRE);
+		size_t logged = printk_bytes_logged();
+		uint64_t t = ktime_get_ns();
 
 		if (now >= others)
 			break;
-		if (now != seen) {
+		if (now != seen || logged != last_logged) {
 			seen = now;
-			last_progress = ktime_get_ns();
+			last_logged = logged;
+			last_progress = t;
 		}
-		if (ktime_get_ns() - last_progress >
-		    STOP_WAIT_MS * 1000000ULL)
+		if (t - last_progress > STOP_WAIT_MS * 1000000ULL ||
+		    t - start > (others + 1) * STOP_CAP_PER_CPU_MS * 1000000ULL)
 			break;
 		cpu_relax();
 	}
 	seen = __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE);
 	pr_emerg("smp: stopped %u of %u other CPUs%s\n", seen, others,
 		 seen < others ?
-		 " (the rest did not answer the NMI within 1 s)" : "");
+		 " (the rest did not finish within 1 s of the last progress)" :
+		 "");
 }
 
 bool trigger_cpu_backtrace(unsigned int cpu, unsigned int timeout_ms)
