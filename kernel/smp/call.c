@@ -56,6 +56,7 @@ struct call_request {
 	void *info;
 	bool wait;
 	unsigned int remaining;		/* targets that still owe an answer */
+	struct cpumask targets;		/* whom the last request went to */
 	bool busy;			/* a call is being set up or waited on */
 };
 
@@ -135,8 +136,9 @@ static bool irqs_disabled(void)
 }
 
 /* Wait for our slot's targets, serving our own inbox meanwhile. */
-static int wait_for_slot(struct call_request *req, const struct cpumask *to)
+static int wait_for_slot(struct call_request *req)
 {
+	const struct cpumask *to = &req->targets;
 	uint64_t start = ktime_get_ns();
 	unsigned int me = smp_processor_id(), cpu;
 	int ret = 0;
@@ -206,13 +208,14 @@ static int call_function_many(const struct cpumask *to, smp_call_func_t func,
 
 	/* The previous request (wait=0, or timed out) must be released. */
 	if (__atomic_load_n(&req->remaining, __ATOMIC_ACQUIRE) &&
-	    wait_for_slot(req, to)) {
+	    wait_for_slot(req)) {
 		req->busy = false;
 		return -ETIMEDOUT;
 	}
 	req->func = func;
 	req->info = info;
 	req->wait = wait;
+	req->targets = *to;
 	__atomic_store_n(&req->remaining, cpumask_weight(to),
 			 __ATOMIC_RELEASE);
 	for_each_cpu(cpu, to) {
@@ -232,7 +235,7 @@ static int call_function_many(const struct cpumask *to, smp_call_func_t func,
 		local_irq_restore(flags);
 	}
 	if (wait)
-		ret = wait_for_slot(req, to);
+		ret = wait_for_slot(req);
 	req->busy = false;
 	return ret;
 
