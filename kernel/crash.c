@@ -10,6 +10,10 @@
  *	crash=stack      unbounded recursion on the boot stack until it
  *	                 runs into boot_stack_guard          #PF -> #DF
  *	crash=doublefault  push onto an unmapped stack         #PF -> #DF
+ *	crash=lockup     another CPU spins with interrupts off: the
+ *	                 watchdog reports it and its backtrace, then panic
+ *	crash=panic-smp  panic with every CPU up: each other CPU is stopped
+ *	                 by an NMI and says where it was
  *
  * kmain() calls crash_maybe_trigger() once, after everything else and
  * just before machine_finish().  Every function here is noinline so it
@@ -21,8 +25,11 @@
  * mapped, rather than trampling the .bss below the stack.
  */
 #include <kernel/cmdline.h>
+#include <kernel/io.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include <kernel/traps.h>
 
 #define noinline __attribute__((noinline))
@@ -33,7 +40,7 @@
 /* Not canonical (bits 63..47 differ): any access is a #GP. */
 #define CRASH_NONCANONICAL_ADDR	0x8000000000000000UL
 
-KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault");
+KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp");
 
 extern char boot_stack_guard[];
 
@@ -121,6 +128,50 @@ static noinline void crash_doublefault(void)
 	pr_err("crash: pushed onto an unmapped stack and no fault\n");
 }
 
+/* Runs in the function-call IPI on another CPU: interrupts are off, and
+ * stay off for ever.  Only an NMI gets in. */
+static noinline void crash_lockup_spin(void *info)
+{
+	(void)info;
+	pr_notice("crash: CPU %u spinning with interrupts off\n",
+		  smp_processor_id());
+	for (;;)
+		cpu_relax();
+}
+
+static noinline void crash_lockup(void)
+{
+	unsigned long thresh = kernel_param_ulong("watchdog_thresh", 10);
+	unsigned long before = watchdog_hardlockup_count();
+	unsigned int target = cpumask_next_from(1, cpu_online_mask);
+	uint64_t start;
+
+	if (target >= NR_CPUS || !thresh) {
+		pr_err("crash: lockup needs a second CPU and the watchdog on; ignored\n");
+		return;
+	}
+	if (smp_call_function_single(target, crash_lockup_spin, NULL, 0)) {
+		pr_err("crash: could not send the lockup to CPU %u\n", target);
+		return;
+	}
+	/* Wait for the watchdog, a few seconds past its threshold. */
+	start = ktime_get_ns();
+	while (watchdog_hardlockup_count() == before &&
+	       ktime_get_ns() - start < (thresh + 5) * 1000000000ULL)
+		mdelay(10);
+	if (watchdog_hardlockup_count() == before) {
+		pr_err("crash: no hard LOCKUP reported for CPU %u within %lu s\n",
+		       target, thresh + 5);
+		return;
+	}
+	panic("crash: hard LOCKUP on CPU %u", target);
+}
+
+static noinline void crash_panic_smp(void)
+{
+	panic("crash: panic with %u CPUs online", num_online_cpus());
+}
+
 static const struct {
 	const char *kind;
 	void (*fn)(void);
@@ -132,6 +183,8 @@ static const struct {
 	{ "int3", crash_int3 },
 	{ "stack", crash_stack },
 	{ "doublefault", crash_doublefault },
+	{ "lockup", crash_lockup },
+	{ "panic-smp", crash_panic_smp },
 };
 
 noinline void crash_maybe_trigger(void)
@@ -148,6 +201,6 @@ noinline void crash_maybe_trigger(void)
 		crash_kinds[i].fn();
 		return;
 	}
-	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|doublefault); ignored\n",
+	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp); ignored\n",
 	       kind);
 }

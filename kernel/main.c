@@ -97,6 +97,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	setup_per_cpu_areas(usable_cpu_count());
 	/* TSC and APIC timer calibrated, HZ tick started, interrupts on. */
 	time_init();
+	/* The function-call IPI handler, before any CPU can be sent one. */
+	call_function_init();
 	/* Wake the other CPUs: needs udelay, the APIC and per-CPU units. */
 	smp_init(&boot_info);
 

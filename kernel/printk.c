@@ -9,12 +9,26 @@
  * manager) is first given what the ring holds, so it shows the whole boot.
  * Each message is stored behind its level marker (KERN_SOH and a digit),
  * so that replay shows a late console only what loglevel= lets through.
+ *
+ * Panic and NMI mode.  A CPU stopped by an NMI (kernel/smp/stop.c) may
+ * have been inside printk, holding console_lock, and will never let it
+ * go; an NMI may even cut into printk on its own CPU.  So once panic()
+ * has begun, and in any NMI, console_lock is taken with a bounded wait
+ * (console_lock_bounded): our own lock is never waited for, another
+ * CPU's for at most CONSOLE_BUST_MS; then the text is written without
+ * the lock.  In panic mode a lock that timed out stays "busted": later
+ * messages do not wait again.  The stopped CPUs still print one at a time
+ * under their own lock, and the panicking CPU is silent meanwhile, so
+ * lines do not interleave in practice.
  */
 #include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <kernel/power.h>
+#include <kernel/smp.h>
+#include <kernel/time.h>
+#include <kernel/traps.h>
 
 #define LOG_BUF_SIZE	(64 * 1024)
 #define PRINTK_MAX	1024
@@ -25,6 +39,43 @@ static DEFINE_SPINLOCK(console_lock);
 static struct console *consoles;
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head;		/* total bytes ever logged */
+
+#define CONSOLE_BUST_MS		100
+#define CONSOLE_BUST_SPINS	(1UL << 24)	/* if time is not running */
+
+int panic_cpu = -1;
+static bool console_lock_busted;
+
+/*
+ * Take console_lock, interrupts already off.  Returns whether it was
+ * taken (the caller unlocks only then); false means "write without it".
+ */
+static bool console_lock_bounded(void)
+{
+	uint64_t start;
+
+	if (likely(READ_ONCE(panic_cpu) < 0 && !in_nmi())) {
+		spin_lock(&console_lock);
+		return true;
+	}
+	if (READ_ONCE(console_lock_busted))
+		return false;
+	/* Cut into our own printk: waiting would be for ever. */
+	if (spin_is_locked(&console_lock) &&
+	    READ_ONCE(console_lock.owner_cpu) == (int)smp_processor_id())
+		return false;
+	start = ktime_get_ns();
+	for (unsigned long spins = 0; spins < CONSOLE_BUST_SPINS; spins++) {
+		if (spin_trylock(&console_lock))
+			return true;
+		if (ktime_get_ns() - start > CONSOLE_BUST_MS * 1000000ULL)
+			break;
+		cpu_relax();
+	}
+	if (READ_ONCE(panic_cpu) >= 0)
+		WRITE_ONCE(console_lock_busted, true);
+	return false;
+}
 
 static void log_put(char c)
 {
@@ -43,6 +94,11 @@ static void emit(const char *s, size_t len)
 {
 	for (struct console *c = consoles; c; c = c->next)
 		c->write(c, s, len);
+}
+
+size_t printk_bytes_logged(void)
+{
+	return READ_ONCE(log_head);
 }
 
 void register_console(struct console *con)
@@ -79,11 +135,14 @@ void register_console(struct console *con)
 
 void console_write(const char *s, size_t len)
 {
-	unsigned long flags = spin_lock_irqsave(&console_lock);
+	unsigned long flags = local_irq_save();
+	bool locked = console_lock_bounded();
 
 	log_store(0, s, len);
 	emit(s, len);
-	spin_unlock_irqrestore(&console_lock, flags);
+	if (locked)
+		spin_unlock(&console_lock);
+	local_irq_restore(flags);
 }
 
 int vprintk(const char *fmt, va_list ap)
@@ -92,6 +151,7 @@ int vprintk(const char *fmt, va_list ap)
 	int level = LOGLEVEL_DEFAULT;
 	int len;
 	unsigned long flags;
+	bool locked;
 
 	if (fmt[0] == KERN_SOH[0] && fmt[1] >= '0' && fmt[1] <= '7') {
 		level = fmt[1] - '0';
@@ -103,11 +163,14 @@ int vprintk(const char *fmt, va_list ap)
 		buf[len - 1] = '\n';	/* truncated: still end the line */
 	}
 
-	flags = spin_lock_irqsave(&console_lock);
+	flags = local_irq_save();
+	locked = console_lock_bounded();
 	log_store(level, buf, len);
 	if (level <= console_loglevel)
 		emit(buf, len);
-	spin_unlock_irqrestore(&console_lock, flags);
+	if (locked)
+		spin_unlock(&console_lock);
+	local_irq_restore(flags);
 	return len;
 }
 
@@ -122,15 +185,32 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+/*
+ * One CPU panics; a second one that panics meanwhile just stops (the
+ * first will NMI it and it reports where it was, as Linux's
+ * panic_smp_self_stop()).  The panicking CPU stops the others, and each
+ * prints its state, before the machine halts.
+ */
 void panic(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
+	int me = (int)smp_processor_id(), old = -1;
 
 	local_irq_disable();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &old, me, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		if (old != me)
+			for (;;)
+				halt();		/* wait for the stop NMI */
+		pr_emerg("Kernel panic while panicking on CPU %d\n", me);
+		machine_panic_halt();
+	}
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", buf);
+	smp_send_stop();
+	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	machine_panic_halt();
 }

@@ -28,9 +28,13 @@
  * and read through probe_read_u64(), whose load the #PF/#GP path resumes
  * at a fixup label if it faults anyway.
  *
- * Simplifications admitted: no user mode; "CPU n" is the initial APIC ID
- * from CPUID until the SMP code numbers CPUs; a fault while the console
- * lock is held (inside printk) cannot be reported and hangs that CPU.
+ * Vector 2 (NMI) first goes to nmi_handle() (kernel/smp/stop.c): a stop
+ * request from a panicking CPU, or a backtrace request from the watchdog.
+ * nmi_depth counts NMIs in progress on this CPU, so printk can tell it
+ * must not wait for console_lock (this CPU may hold it).
+ *
+ * Simplifications admitted: no user mode; a fault while the console lock
+ * is held (inside printk) cannot be reported and hangs that CPU.
  */
 #include <kernel/errno.h>
 #include <kernel/gdt.h>
@@ -112,6 +116,7 @@ static uint8_t spurious_reported[NR_VECTORS / 8];
 static unsigned long int3_count;
 static unsigned long spurious_count;
 static int fatal_in_progress;
+DEFINE_PER_CPU(unsigned int, nmi_depth);
 
 /* ---- the IDT ------------------------------------------------------ */
 
@@ -197,14 +202,6 @@ unsigned long traps_spurious_count(void)
 }
 
 /* ---- reporting ----------------------------------------------------- */
-
-static unsigned this_cpu_number(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid(1, &a, &b, &c, &d);
-	return b >> 24;		/* initial APIC ID */
-}
 
 static uint64_t read_cr0(void)
 {
@@ -409,7 +406,7 @@ static void decode_error(const struct pt_regs *regs, char *buf, size_t len)
 	}
 }
 
-static void show_regs(const struct pt_regs *regs)
+static void __show_regs(const struct pt_regs *regs)
 {
 	uint64_t off, size;
 	const char *name = ksym_lookup_size(regs->rip, &off, &size);
@@ -445,6 +442,12 @@ static void show_regs(const struct pt_regs *regs)
 	       (unsigned long)read_cr3(), (unsigned long)read_cr4());
 }
 
+void show_regs(const struct pt_regs *regs)
+{
+	__show_regs(regs);
+	show_trace_regs(regs);
+}
+
 static void __noreturn fatal_exception(struct pt_regs *regs)
 {
 	unsigned vector = regs->vector;
@@ -461,7 +464,7 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 	printk(KERN_EMERG "traps: %s%s%s%s vector %u error %#lx%s on CPU %u\n",
 	       exceptions[vector].name, mnemonic ? " (" : "",
 	       mnemonic ? mnemonic : "", mnemonic ? ")" : "", vector,
-	       (unsigned long)regs->error_code, decoded, this_cpu_number());
+	       (unsigned long)regs->error_code, decoded, smp_processor_id());
 	if (vector == X86_TRAP_PF)
 		printk(KERN_EMERG "traps: page fault address %016lx\n",
 		       (unsigned long)read_cr2());
@@ -472,7 +475,6 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 		       (unsigned long)(uintptr_t)boot_stack_guard + PAGE_SIZE - 1,
 		       (unsigned long)regs->rsp, (unsigned long)read_cr2());
 	show_regs(regs);
-	show_trace_regs(regs);
 	panic("Fatal exception");
 }
 
@@ -486,7 +488,7 @@ static void spurious_interrupt(const struct pt_regs *regs)
 			      __ATOMIC_RELAXED) & bit)
 		return;
 	pr_warn("traps: spurious interrupt on vector %u (no handler registered) on CPU %u; further ones are only counted\n",
-		vector, this_cpu_number());
+		vector, smp_processor_id());
 }
 
 /* Called by kernel/entry.asm with every vector's saved registers. */
@@ -503,6 +505,15 @@ __used void trap_dispatch(struct pt_regs *regs)
 		else
 			spurious_interrupt(regs);
 		return;
+	}
+	if (vector == X86_TRAP_NMI) {
+		bool handled;
+
+		this_cpu_inc(nmi_depth);
+		handled = nmi_handle(regs);
+		this_cpu_dec(nmi_depth);
+		if (handled)
+			return;
 	}
 	/* The backtrace's guarded load faulted: resume at its fixup. */
 	if ((vector == X86_TRAP_PF || vector == X86_TRAP_GP) &&

@@ -40,6 +40,7 @@
 #include <kernel/errno.h>
 #include <kernel/io.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include "internal.h"
 
@@ -297,18 +298,12 @@ uint64_t *lookup_address(unsigned long addr, unsigned int *level)
 	return NULL;
 }
 
-void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+/* Drop [start, end) from this CPU's TLB: a page at a time, or, for
+ * more than 64 pages, everything (toggling CR4.PGE flushes global
+ * entries too, SDM 4.10.4.1). */
+static void flush_tlb_local_range(unsigned long start, unsigned long end)
 {
-	/*
-	 * This CPU only.  The SMP work must send the other CPUs an IPI to
-	 * do the same before the caller may reuse the pages (a TLB
-	 * shootdown, as Linux's flush_tlb_kernel_range does).
-	 */
-	if (end <= start)
-		return;
 	if ((end - start) >> PAGE_SHIFT > 64) {
-		/* Cheaper to drop everything: toggling PGE flushes global
-		 * entries too (SDM 4.10.4.1). */
 		uint64_t cr4 = read_cr4();
 
 		write_cr4(cr4 & ~CR4_PGE);
@@ -317,6 +312,44 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	}
 	for (unsigned long va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
 		invlpg(va);
+}
+
+struct flush_tlb_info {
+	unsigned long start, end;
+};
+
+static void do_kernel_range_flush(void *info)
+{
+	const struct flush_tlb_info *f = info;
+
+	flush_tlb_local_range(f->start, f->end);
+}
+
+/*
+ * A TLB shootdown (Linux: flush_tlb_kernel_range ->
+ * on_each_cpu(do_kernel_range_flush)).  Every CPU caches translations:
+ * once a page is unmapped here and freed, a CPU that still holds the old
+ * entry could read or write the page after its next owner got it.  So
+ * every online CPU flushes, and we wait for all of them before returning
+ * and before the caller frees or reuses the pages.
+ *
+ * Rule: call with interrupts enabled and no spinlock held.  With only
+ * this CPU online (early boot) it is a local flush and any context will
+ * do.  With interrupts off it still completes (the wait serves this
+ * CPU's own queue, kernel/smp/call.c), but it is reported, because a CPU
+ * spinning with interrupts off on a lock we hold would never answer.
+ */
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	struct flush_tlb_info info = { start, end };
+
+	if (end <= start)
+		return;
+	if (num_online_cpus() <= 1) {
+		flush_tlb_local_range(start, end);
+		return;
+	}
+	on_each_cpu(do_kernel_range_flush, &info, 1);
 }
 
 int map_kernel_pages(unsigned long va, uint64_t pa, size_t npages,

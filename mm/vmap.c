@@ -240,14 +240,17 @@ void kernel_stack_free(void *stack)
 		return;
 	}
 	npages--;	/* the guard page below was never mapped */
+	/* Each page leaves every CPU's TLB before it is freed: another CPU
+	 * must not reach a page the allocator has handed to someone else. */
 	for (size_t i = 0; i < npages; i++) {
 		uint64_t phys;
 
 		unmap_kernel_pages(base + i * PAGE_SIZE, 1, &phys);
+		flush_tlb_kernel_range(base + i * PAGE_SIZE,
+				       base + (i + 1) * PAGE_SIZE);
 		if (phys)
 			free_page(phys_to_virt(phys));
 	}
-	flush_tlb_kernel_range(base, base + npages * PAGE_SIZE);
 	vm_area_release(&vmap_region, va);
 	__atomic_sub_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
 }

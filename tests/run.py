@@ -121,7 +121,8 @@ INITRD = r'^initrd: \d+ files, \d+ bytes$'
 PERCPU = r'^percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$'
 POWEROFF = r'^reboot: Power down$'
 STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
-NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock']
+NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
+             r'watchdog: BUG', r'did not run the function within']
 VGA_CONSOLE = r'^console: VGA text 80x25$'
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 
@@ -133,7 +134,8 @@ def crash(kind, exception, function, **kw):
                 expect_exit=EXIT_PANIC,
                 expect=[exception, r'^RIP: [0-9a-f]{4}:' + function + r'\+0x[0-9a-f]+/0x[0-9a-f]+',
                         r'^Call Trace:', r'\] crash_maybe_trigger\+', r'\] kmain\+',
-                        r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: '],
+                        r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: ',
+                        r'^CPU 1: stopped at RIP ', r'^smp: stopped 1 of 1 other CPUs$'],
                 **kw)
 
 
@@ -215,6 +217,26 @@ def boots(build):
         Boot('crash-stack-overflow', 'poweroff isa_debug_exit crash=stack', expect_exit=EXIT_PANIC,
              expect=[r'double fault \(#DF\)', r'kernel stack overflow', r'\] crash_stack_recurse(\.\w+)*\+0x',
                      r'Kernel panic - not syncing: ']),
+        # A CPU spinning with interrupts off: its buddy's watchdog names
+        # it and the stuck CPU's own NMI backtrace names the function;
+        # then the panic stops it, and it says where.
+        Boot('crash-lockup', 'poweroff isa_debug_exit crash=lockup watchdog_thresh=2', smp=3,
+             expect_exit=EXIT_PANIC,
+             expect=[r'^watchdog: BUG: hard LOCKUP on CPU 1 \(Watchdog detected hard LOCKUP on cpu 1',
+                     r'^NMI backtrace for cpu 1$',
+                     r'^RIP: [0-9a-f]{4}:crash_lockup_spin\+0x[0-9a-f]+/0x[0-9a-f]+',
+                     r'^Kernel panic - not syncing: crash: hard LOCKUP on CPU 1$',
+                     r'^CPU 1: stopped at RIP crash_lockup_spin\+0x',
+                     r'^smp: stopped 2 of 2 other CPUs$',
+                     r'^---\[ end Kernel panic - not syncing: ']),
+        # A panic stops every other CPU by NMI; each reports where it was.
+        Boot('crash-panic-smp', 'poweroff isa_debug_exit crash=panic-smp', smp=4, firmware='uefi',
+             expect_exit=EXIT_PANIC,
+             expect=[r'^Kernel panic - not syncing: crash: panic with 4 CPUs online$',
+                     r'^CPU 1: stopped at RIP \w+', r'^CPU 2: stopped at RIP \w+',
+                     r'^CPU 3: stopped at RIP \w+', r'^smp: stopped 3 of 3 other CPUs$',
+                     r'^---\[ end Kernel panic - not syncing: crash: panic with 4 CPUs online \]---$'],
+             reject=[r'watchdog: BUG']),
         Boot('crash-int3-survives', 'poweroff isa_debug_exit crash=int3',
              expect=[r'^crash: int3 returned, #BP count 0 -> 1', POWEROFF]),
     ]

@@ -142,9 +142,11 @@ bool mm_nx_enabled(void);
 
 /*
  * Drop stale TLB entries for kernel addresses [start, end) after a
- * mapping changed.  This CPU only for now: the SMP work must add the
- * shootdown IPI to the other CPUs (Linux: flush_tlb_kernel_range ->
- * on_each_cpu(do_kernel_range_flush)).
+ * mapping changed, on every online CPU, and wait until all have (a TLB
+ * shootdown; Linux: flush_tlb_kernel_range -> on_each_cpu(
+ * do_kernel_range_flush)).  Call it after unmapping and before freeing
+ * or reusing the pages, with interrupts enabled and no spinlock held
+ * (mm/paging.c says why).
  */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 

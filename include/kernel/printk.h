@@ -39,6 +39,9 @@ extern int console_loglevel;
 #define pr_info(fmt, ...)	printk(KERN_INFO fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	printk(KERN_DEBUG fmt, ##__VA_ARGS__)
 
+/* Bytes ever stored in the log: moves whenever anybody prints. */
+size_t printk_bytes_logged(void);
+
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 #define BUG_ON(cond)							\

@@ -119,4 +119,52 @@ DECLARE_PER_CPU(uint32_t, cpu_apic_id);
 #define AP_CHECK_ALL		0xfU
 DECLARE_PER_CPU(unsigned int, ap_selfcheck);
 
+/* ---- cross-CPU function calls (kernel/smp/call.c) -------------------- */
+
+typedef void (*smp_call_func_t)(void *info);
+
+/*
+ * Run func(info) on 'cpu' (directly, interrupts off, when it is this
+ * CPU), on every other online CPU, or on every online CPU including this
+ * one.  Remote functions run in the CALL_FUNCTION_VECTOR interrupt, with
+ * interrupts off, and must not sleep.  With wait, return only once every
+ * target has finished; without, once the requests are queued (info must
+ * then outlive the call).  0; -EINVAL (cpu offline), -ETIMEDOUT (a target
+ * did not answer within 5 s: reported), -EBUSY (called from an interrupt
+ * that cut into this CPU's own call).  Call with interrupts enabled: with
+ * them off it still works but is reported as a deadlock risk.
+ */
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
+			     void *info, int wait);
+int smp_call_function(smp_call_func_t func, void *info, int wait);
+int on_each_cpu(smp_call_func_t func, void *info, int wait);
+/* Register the IPI handler; before any AP comes up. */
+void call_function_init(void);
+
+DECLARE_PER_CPU(unsigned long, call_function_count);
+extern unsigned long smp_call_irqs_off_warnings;
+extern unsigned long smp_call_timeouts;
+
+/* ---- stopping CPUs, NMIs (kernel/smp/stop.c) ------------------------- */
+
+struct pt_regs;
+/* From panic(): NMI every other online CPU; each prints where it was
+ * stopped and halts for good.  Waits (bounded) for them. */
+void smp_send_stop(void);
+/* Ask 'cpu' to print its registers and backtrace from an NMI (the
+ * watchdog, for a CPU stuck with interrupts off).  true if it did,
+ * within timeout_ms. */
+bool trigger_cpu_backtrace(unsigned int cpu, unsigned int timeout_ms);
+/* kernel/traps.c calls this on vector 2; true if the NMI was ours. */
+bool nmi_handle(struct pt_regs *regs);
+/* The CPU that is panicking, or -1. */
+extern int panic_cpu;
+
+/* ---- the hard-lockup watchdog (kernel/watchdog.c) -------------------- */
+
+/* From every CPU's tick (kernel/time/tick.c). */
+void watchdog_tick(void);
+/* Hard lockups reported so far. */
+unsigned long watchdog_hardlockup_count(void);
+
 #endif

@@ -12,6 +12,7 @@
 #define KERNEL_TRAPS_H
 
 #include <kernel/compiler.h>
+#include <kernel/percpu.h>
 
 /*
  * The registers saved on entry to every exception and interrupt, in the
@@ -69,6 +70,17 @@ int unregister_interrupt_handler(unsigned vector,
 /* Counters, for tests and reports. */
 unsigned long traps_int3_count(void);		/* #BP survived */
 unsigned long traps_spurious_count(void);	/* unregistered vectors */
+
+/* Registers, control registers and the Call Trace of an interrupted
+ * context (the fatal-exception report's body; NMI backtraces). */
+void show_regs(const struct pt_regs *regs);
+
+/* NMIs being handled on this CPU now (kernel/traps.c). */
+DECLARE_PER_CPU(unsigned int, nmi_depth);
+static inline bool in_nmi(void)
+{
+	return this_cpu_read(nmi_depth) != 0;
+}
 
 /* Print a backtrace from a frame pointer, with symbol names. */
 void dump_stack_from(uint64_t rip, uint64_t rbp);
