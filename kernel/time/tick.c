@@ -6,7 +6,9 @@
  * The APIC timer counts down from an initial count at the bus (or core
  * crystal) clock divided by a power of two; its rate is not known, so it
  * is measured against the already calibrated TSC: start it at
- * 0xffffffff, wait 10 ms with udelay(), see how far it went.  In
+ * 0xffffffff, wait 10 ms with udelay(), see how far it went, each end
+ * read paired tightly with the TSC (read_clock_pair()), five times, and
+ * take the median: under emulation one run in a few is disturbed.  In
  * periodic mode it then reloads itself every HZ-th of a second and
  * interrupts on LOCAL_TIMER_VECTOR; the boot CPU's handler counts jiffies.
  *
@@ -47,10 +49,30 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 	apic_eoi();
 }
 
+static uint64_t read_tmcct(void *ctx)
+{
+	(void)ctx;
+	return apic_read(APIC_TMCCT);
+}
+
+/* One run: APIC timer ticks (at /16) per second, against the TSC. */
+static uint64_t lapic_timer_measure_once(void)
+{
+	struct clock_pair p0, p1;
+
+	apic_write(APIC_TMICT, 0xffffffff);
+	p0 = read_clock_pair(read_tmcct, NULL);
+	udelay(LAPIC_CALIBRATE_USECS);
+	p1 = read_clock_pair(read_tmcct, NULL);
+	apic_write(APIC_TMICT, 0);
+	if (p1.ref == 0 || p1.ref >= p0.ref || p1.tsc <= p0.tsc)
+		return 0;	/* ran out, or did not move */
+	return (p0.ref - p1.ref) * (tsc_khz() * 1000) / (p1.tsc - p0.tsc);
+}
+
 void lapic_timer_calibrate(void)
 {
-	uint32_t left;
-	uint64_t per_sec;
+	uint64_t runs[CALIBRATE_RUNS], per_sec;
 
 	if (!tsc_khz()) {
 		pr_err("APIC timer: no calibrated TSC to measure it by\n");
@@ -58,13 +80,10 @@ void lapic_timer_calibrate(void)
 	}
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
-	apic_write(APIC_TMICT, 0xffffffff);
-	udelay(LAPIC_CALIBRATE_USECS);
-	left = apic_read(APIC_TMCCT);
-	apic_write(APIC_TMICT, 0);
-	per_sec = (uint64_t)(0xffffffffU - left) *
-		  (USEC_PER_SEC / LAPIC_CALIBRATE_USECS);
-	if (per_sec < HZ || left == 0) {
+	for (int i = 0; i < CALIBRATE_RUNS; i++)
+		runs[i] = lapic_timer_measure_once();
+	per_sec = median_u64(runs, CALIBRATE_RUNS);
+	if (per_sec < HZ) {
 		pr_err("APIC timer: unusable (%llu ticks a second at /16)\n",
 		       (unsigned long long)per_sec);
 		return;

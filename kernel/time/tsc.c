@@ -62,24 +62,40 @@ static uint64_t calibrate_cpuid(void)
 	return (uint64_t)(base_mhz & 0xffff) * 1000000ULL;
 }
 
-static uint64_t calibrate_hpet(void)
+static uint64_t read_hpet(void *ctx)
 {
-	uint64_t mask = hpet_counter_mask(), h0, h1, t0, t1, ns;
+	(void)ctx;
+	return hpet_read_counter();
+}
+
+/* One run: TSC cycles per second over CALIBRATE_USECS of HPET time. */
+static uint64_t calibrate_hpet_once(void)
+{
+	uint64_t mask = hpet_counter_mask(), ns;
 	uint64_t target = CALIBRATE_USECS * 1000000000ULL / hpet_period_fs();
 	unsigned long polls = 0;
+	struct clock_pair p0, p1;
 
-	h0 = hpet_read_counter();
-	t0 = rdtsc_ordered();
-	do {
-		h1 = hpet_read_counter();
+	p0 = read_clock_pair(read_hpet, NULL);
+	while (((hpet_read_counter() - p0.ref) & mask) < target) {
 		if (++polls == CALIBRATE_MAX_POLLS) {
 			pr_err("tsc: HPET counter does not advance\n");
 			return 0;
 		}
-	} while (((h1 - h0) & mask) < target);
-	t1 = rdtsc_ordered();
-	ns = ((h1 - h0) & mask) * hpet_period_fs() / 1000000ULL;
-	return ns ? (t1 - t0) * NSEC_PER_SEC / ns : 0;
+	}
+	p1 = read_clock_pair(read_hpet, NULL);
+	ns = ((p1.ref - p0.ref) & mask) * hpet_period_fs() / 1000000ULL;
+	return ns ? (p1.tsc - p0.tsc) * NSEC_PER_SEC / ns : 0;
+}
+
+static uint64_t calibrate_hpet(void)
+{
+	uint64_t runs[CALIBRATE_RUNS];
+
+	for (int i = 0; i < CALIBRATE_RUNS; i++)
+		if (!(runs[i] = calibrate_hpet_once()))
+			return 0;
+	return median_u64(runs, CALIBRATE_RUNS);
 }
 
 static uint64_t calibrate_pit(void)
