@@ -133,16 +133,24 @@ void register_console(struct console *con)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
-void console_write(const char *s, size_t len)
+/* Store in log_buf and show on the consoles if the level allows, as one
+ * unit under console_lock (bounded in panic and NMI context). */
+static void log_and_emit(int level, const char *s, size_t len)
 {
 	unsigned long flags = local_irq_save();
 	bool locked = console_lock_bounded();
 
-	log_store(0, s, len);
-	emit(s, len);
+	log_store(level, s, len);
+	if (level <= console_loglevel)
+		emit(s, len);
 	if (locked)
 		spin_unlock(&console_lock);
 	local_irq_restore(flags);
+}
+
+void console_write(const char *s, size_t len)
+{
+	log_and_emit(0, s, len);
 }
 
 int vprintk(const char *fmt, va_list ap)
@@ -150,8 +158,6 @@ int vprintk(const char *fmt, va_list ap)
 	char buf[PRINTK_MAX];
 	int level = LOGLEVEL_DEFAULT;
 	int len;
-	unsigned long flags;
-	bool locked;
 
 	if (fmt[0] == KERN_SOH[0] && fmt[1] >= '0' && fmt[1] <= '7') {
 		level = fmt[1] - '0';
@@ -163,14 +169,7 @@ int vprintk(const char *fmt, va_list ap)
 		buf[len - 1] = '\n';	/* truncated: still end the line */
 	}
 
-	flags = local_irq_save();
-	locked = console_lock_bounded();
-	log_store(level, buf, len);
-	if (level <= console_loglevel)
-		emit(buf, len);
-	if (locked)
-		spin_unlock(&console_lock);
-	local_irq_restore(flags);
+	log_and_emit(level, buf, len);
 	return len;
 }
 
