@@ -21,6 +21,7 @@
 #include <kernel/apic.h>
 #include <kernel/io.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/traps.h>
 #include "time_internal.h"
@@ -42,6 +43,7 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 	/* One CPU keeps the count, as Linux's do_timer() does. */
 	if (apic_id() == boot_cpu_apic_id)
 		jiffies++;
+	scheduler_tick();
 	apic_eoi();
 }
 
