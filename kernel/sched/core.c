@@ -45,7 +45,9 @@
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/io.h>
+#include <kernel/ksyms.h>
 #include <kernel/mm.h>
+#include <kernel/mutex.h>
 #include <kernel/printk.h>
 #include <kernel/rcupdate.h>
 #include <kernel/sched.h>
@@ -90,6 +92,26 @@ static struct task_struct init_task = {
 DEFINE_PER_CPU(struct task_struct *, current_task) = &init_task;
 
 static unsigned long threads_created, threads_freed, atomic_sleep_reports;
+
+/*
+ * Thread stacks and other CPUs' TLBs.  kernel_stack_free() flushes only
+ * the calling CPU's TLB (mm/paging.c: no shootdown yet), but a dead
+ * thread's stack pages are still cached in the TLB of the CPU it ran on,
+ * and of any CPU that woke it through a wait entry on its stack.  If the
+ * address range went to a new thread, such a CPU would use the old
+ * physical page.  So every free bumps stack_flush_gen, each CPU's tick
+ * flushes its whole TLB when it sees a new generation, and task_alloc()
+ * waits until every online CPU has caught up before it takes a stack.
+ * With a cross-CPU flush_tlb_kernel_range() this becomes unnecessary.
+ */
+#define CR4_PGE			(1UL << 7)
+#define STACK_FLUSH_TIMEOUT	HZ
+static unsigned long stack_flush_gen;
+static DEFINE_PER_CPU(unsigned long, stack_flush_seen);
+/* Orders a free's generation bump before the next allocation's wait. */
+static DEFINE_MUTEX(thread_stack_mutex);
+static void stack_flush_check(void);
+
 static unsigned int next_cpu_rr;
 
 #define cpu_rq(cpu)	per_cpu_ptr(&runqueues, cpu)
@@ -259,10 +281,14 @@ void schedule(void)
 		return;		/* before this CPU schedules: a busy wait */
 	if (unlikely(preempt_count() || this_cpu_read(spinlocks_held))) {
 		__atomic_fetch_add(&atomic_sleep_reports, 1, __ATOMIC_RELAXED);
-		pr_err("BUG: scheduling while atomic: %s/%u, preempt_count %d, spinlocks held %u\n",
+		unsigned long caller = (unsigned long)__builtin_return_address(0);
+		uint64_t off = 0;
+		const char *sym = ksym_lookup(caller, &off);
+
+		pr_err("BUG: scheduling while atomic: %s/%u, preempt_count %d, spinlocks held %u, called from %s+%#lx\n",
 		       current->comm, smp_processor_id(), preempt_count(),
-		       this_cpu_read(spinlocks_held));
-		dump_stack();
+		       this_cpu_read(spinlocks_held), sym ? sym : "?",
+		       (unsigned long)off);
 	}
 	flags = local_irq_save();
 	__schedule(false);
@@ -397,6 +423,7 @@ void scheduler_tick(void)
 	struct task_struct *p, *n;
 	bool resched = false;
 
+	stack_flush_check();
 	if (!rq->ready)
 		return;
 	/* Not in a read-side section (they disable preemption), so this
@@ -496,6 +523,54 @@ void __noreturn cpu_startup_entry(void)
 
 /* ---- kernel threads ---------------------------------------------------- */
 
+/* Drop every TLB entry of this CPU, global ones too (SDM 4.10.4.1). */
+static void flush_tlb_all_local(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	write_cr4(cr4 & ~CR4_PGE);
+	write_cr4(cr4);
+}
+
+/* The tick's half: catch up with the latest stack free. */
+static void stack_flush_check(void)
+{
+	unsigned long gen = __atomic_load_n(&stack_flush_gen, __ATOMIC_ACQUIRE);
+
+	if (this_cpu_read(stack_flush_seen) == gen)
+		return;
+	flush_tlb_all_local();
+	__atomic_store_n(this_cpu_ptr(&stack_flush_seen), gen,
+			 __ATOMIC_RELEASE);
+}
+
+/* Before taking a stack: no CPU may still map a freed one the old way. */
+static void stack_flush_wait(void)
+{
+	unsigned long gen = __atomic_load_n(&stack_flush_gen, __ATOMIC_ACQUIRE);
+	unsigned long end = jiffies + STACK_FLUSH_TIMEOUT;
+	unsigned int cpu, self = smp_processor_id();
+
+	if (!gen)
+		return;
+	local_irq_disable();
+	stack_flush_check();
+	local_irq_enable();
+	for_each_online_cpu(cpu) {
+		if (cpu == self)
+			continue;
+		while ((long)(__atomic_load_n(per_cpu_ptr(&stack_flush_seen, cpu),
+					      __ATOMIC_ACQUIRE) - gen) < 0) {
+			if ((long)(jiffies - end) >= 0) {
+				pr_err("sched: CPU %u did not flush its TLB for freed stacks in %u jiffies\n",
+				       cpu, STACK_FLUSH_TIMEOUT);
+				return;
+			}
+			schedule_timeout_uninterruptible(1);
+		}
+	}
+}
+
 __used __noreturn void kthread_entry(void)
 {
 	struct task_struct *p = current;
@@ -508,7 +583,7 @@ void __noreturn kthread_exit(int code)
 	struct task_struct *p = current;
 
 	p->exit_code = code;
-	complete(&p->exited);
+	complete_all(&p->exited);	/* every waiter, kthread_stop() too */
 	/* Interrupts off: not preempted between the state and the switch.
 	 * Once switched out the task never runs again; kthread_stop() frees
 	 * its stack when on_cpu has dropped (its last use of the stack). */
@@ -526,7 +601,11 @@ static struct task_struct *task_alloc(int (*threadfn)(void *data), void *data,
 
 	if (!p)
 		return NULL;
+	mutex_lock(&thread_stack_mutex);
+	if (this_rq()->ready)
+		stack_flush_wait();
 	p->stack = kernel_stack_alloc(THREAD_SIZE);
+	mutex_unlock(&thread_stack_mutex);
 	if (!p->stack) {
 		kfree(p);
 		return NULL;
@@ -552,7 +631,10 @@ static struct task_struct *task_alloc(int (*threadfn)(void *data), void *data,
 
 static void task_free(struct task_struct *p)
 {
+	mutex_lock(&thread_stack_mutex);
 	kernel_stack_free(p->stack);
+	__atomic_fetch_add(&stack_flush_gen, 1, __ATOMIC_RELEASE);
+	mutex_unlock(&thread_stack_mutex);
 	kfree(p);
 	__atomic_fetch_add(&threads_freed, 1, __ATOMIC_RELAXED);
 }
