@@ -249,6 +249,9 @@ static void __schedule(bool preempt)
 	/* A context switch is a quiescent state for RCU: no reader can be
 	 * running here (readers disable preemption). */
 	rcu_note_context_switch();
+	/* Leaving idle, perhaps by preemption at an interrupt's return
+	 * (rcu_idle_exit() in the idle loop then runs only later). */
+	rcu_idle_exit();
 
 	if (next != prev) {
 		rq->curr = next;
