@@ -220,6 +220,9 @@ static void finish_task_switch(struct task_struct *prev)
 /* A new thread's first C code (from ret_from_kthread). */
 __used void schedule_tail(struct task_struct *prev)
 {
+	/* A new thread holds only the rq lock, with preemption off once. */
+	this_cpu_write(__preempt_count, 1);
+	this_cpu_write(spinlocks_held, 1);
 	finish_task_switch(prev);
 	local_irq_enable();
 }
@@ -234,9 +237,16 @@ static void __schedule(bool preempt)
 {
 	struct rq *rq = this_rq();
 	struct task_struct *prev = current, *next;
+	int saved_preempt;
+	unsigned int saved_locks;
 
 	preempt_disable();
 	spin_lock(&rq->lock);
+	/* Normally 1 and 1.  Kept in this frame, so a task that schedules
+	 * while atomic (reported by schedule()) gets its own counts back and
+	 * does not hand them to the next task. */
+	saved_preempt = preempt_count();
+	saved_locks = this_cpu_read(spinlocks_held);
 	this_cpu_write(sched_need_resched, 0);
 	rq->slice_ticks = 0;
 
@@ -263,6 +273,8 @@ static void __schedule(bool preempt)
 		next->on_cpu = 1;
 		this_cpu_write(current_task, next);
 		prev = __switch_to_asm(prev, next);
+		this_cpu_write(__preempt_count, saved_preempt);
+		this_cpu_write(spinlocks_held, saved_locks);
 	}
 	finish_task_switch(prev);
 }

@@ -194,14 +194,25 @@ static void test_kthread_stop(struct ktest *t)
 static void test_schedule_while_atomic_reported(struct ktest *t)
 {
 	struct sched_stats before, after;
+	unsigned int self = smp_processor_id();
+	struct task_struct *k;
+	int count_after_yield;
 
 	sched_get_stats(&before);
+	/* Something ready on this CPU, so the bad yield really switches. */
+	k = kt_start(t, exit_fn, (void *)1UL, self, "other");
 	preempt_disable();
 	yield();
+	/* Our count came back with us; the other thread did not take it. */
+	count_after_yield = preempt_count();
 	preempt_enable();
 	sched_get_stats(&after);
+	KTEST_EXPECT_EQ(t, count_after_yield, 1);
+	KTEST_EXPECT_EQ(t, preempt_count(), 0);
 	KTEST_EXPECT_EQ(t, after.atomic_sleep_reports,
 			before.atomic_sleep_reports + 1);
+	KTEST_EXPECT_TRUE(t, after.context_switches > before.context_switches);
+	KTEST_EXPECT_EQ(t, kt_reap(t, k, KT_REAP_TIMEOUT), 3);
 }
 
 static struct ktest_case sched_cases[] = {

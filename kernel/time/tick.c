@@ -49,8 +49,8 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 
 void lapic_timer_calibrate(void)
 {
-	uint32_t left;
-	uint64_t per_sec;
+	uint32_t left = 0;
+	uint64_t per_sec = ~0ULL;
 
 	if (!tsc_khz()) {
 		pr_err("APIC timer: no calibrated TSC to measure it by\n");
@@ -58,13 +58,27 @@ void lapic_timer_calibrate(void)
 	}
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
-	apic_write(APIC_TMICT, 0xffffffff);
-	udelay(LAPIC_CALIBRATE_USECS);
-	left = apic_read(APIC_TMCCT);
-	apic_write(APIC_TMICT, 0);
-	per_sec = (uint64_t)(0xffffffffU - left) *
-		  (USEC_PER_SEC / LAPIC_CALIBRATE_USECS);
-	if (per_sec < HZ || left == 0) {
+	/*
+	 * Three tries, the smallest rate wins: a virtual CPU descheduled by
+	 * its host between starting the count and reading it back only
+	 * makes the count look faster (seen under TCG on a loaded host:
+	 * 1.5 GHz for a 62.5 MHz timer, and a tick every 250 ms).
+	 */
+	for (int try = 0; try < 3; try++) {
+		uint64_t rate;
+
+		apic_write(APIC_TMICT, 0xffffffff);
+		udelay(LAPIC_CALIBRATE_USECS);
+		left = apic_read(APIC_TMCCT);
+		apic_write(APIC_TMICT, 0);
+		rate = (uint64_t)(0xffffffffU - left) *
+		       (USEC_PER_SEC / LAPIC_CALIBRATE_USECS);
+		if (left && rate < per_sec)
+			per_sec = rate;
+	}
+	if (per_sec == ~0ULL)
+		per_sec = 0;
+	if (per_sec < HZ) {
 		pr_err("APIC timer: unusable (%llu ticks a second at /16)\n",
 		       (unsigned long long)per_sec);
 		return;
