@@ -3,12 +3,12 @@
  *
  * The one property that matters: synchronize_rcu() does not return while
  * a reader that was inside its read section when it was called is still
- * there.  Readers on every other online CPU enter, say so, and spin (no
+ * there.  Readers on other online CPUs (up to 8, spread out) enter, say so, and spin (no
  * sleeping: classic RCU) for a while; the updater calls synchronize_rcu()
  * once all are in, and checks that every reader had left - with a
  * timestamp taken before its rcu_read_unlock() - when it returned.
  *
- * Then the real pattern: readers on every CPU walk a list under
+ * Then the real pattern: readers on up to 8 other CPUs walk a list under
  * rcu_read_lock() while the updater deletes elements with list_del_rcu(),
  * waits for a grace period and poisons (then frees) them.  A reader that
  * ever meets a poisoned element proves a grace period was too short.
@@ -74,21 +74,21 @@ static void test_synchronize_waits_for_readers(struct ktest *t)
 		goto out;
 	}
 	for_each_online_cpu(cpu) {
-		if (cpu == self)
+		if (cpu == self || !kt_sampled_cpu(cpu, 2 * KT_MAX_SPINNING_CPUS))
 			continue;
 		r[cpu].calling = &calling;
 		k[cpu] = kt_start(t, reader_fn, &r[cpu], cpu, "reader");
 		readers++;
 	}
 	for_each_online_cpu(cpu)
-		if (cpu != self)
+		if (k[cpu])
 			WRITE_ONCE(r[cpu].go, 1);
 	/* Wait (bounded) until every reader is inside: they stay until we
 	 * say we are calling. */
 	do {
 		all_in = true;
 		for_each_online_cpu(cpu)
-			if (cpu != self && !READ_ONCE(r[cpu].inside))
+			if (k[cpu] && !READ_ONCE(r[cpu].inside))
 				all_in = false;
 		if (!all_in)
 			schedule_timeout_uninterruptible(1);
@@ -99,7 +99,7 @@ static void test_synchronize_waits_for_readers(struct ktest *t)
 	synchronize_rcu();
 	returned = ktime_get_ns();
 	for_each_online_cpu(cpu) {
-		if (cpu == self)
+		if (!k[cpu])
 			continue;
 		if (READ_ONCE(r[cpu].inside) || !r[cpu].left_ns ||
 		    r[cpu].left_ns > returned)
@@ -109,7 +109,7 @@ static void test_synchronize_waits_for_readers(struct ktest *t)
 				   (unsigned long long)returned);
 	}
 	for_each_online_cpu(cpu)
-		if (cpu != self)
+		if (k[cpu])
 			KTEST_EXPECT_EQ(t, kt_reap(t, k[cpu], KT_REAP_TIMEOUT), 0);
 out:
 	kfree(r);
@@ -215,7 +215,8 @@ static void test_list_del_rcu_then_free(struct ktest *t)
 	walker_saw_dead = 0;
 	rcu_get_stats(&before);
 	for_each_online_cpu(cpu)
-		if (cpu != self)
+		if (cpu != self &&
+		    kt_sampled_cpu(cpu, 2 * KT_MAX_SPINNING_CPUS))
 			k[cpu] = kt_start(t, walker_fn, &walks[cpu], cpu, "walker");
 	schedule_timeout_uninterruptible(2);
 
@@ -229,7 +230,7 @@ static void test_list_del_rcu_then_free(struct ktest *t)
 	rcu_get_stats(&after);
 	WRITE_ONCE(walkers_stop, 1);
 	for_each_online_cpu(cpu)
-		if (cpu != self)
+		if (k[cpu])
 			KTEST_EXPECT_EQ(t, kt_reap(t, k[cpu], KT_REAP_TIMEOUT), 0);
 	for (int i = 0; i < NR_ELEMS; i++)
 		kfree(elems[i]);
@@ -239,7 +240,7 @@ static void test_list_del_rcu_then_free(struct ktest *t)
 			NR_ELEMS);
 	KTEST_EXPECT_EQ(t, after.stall_warnings, before.stall_warnings);
 	for_each_online_cpu(cpu)
-		if (cpu != self && !walks[cpu])
+		if (k[cpu] && !walks[cpu])
 			ktest_fail(t, __FILE__, __LINE__,
 				   "walker on CPU %u never finished a walk", cpu);
 out:

@@ -63,6 +63,34 @@ static inline bool kt_wait_flag(const volatile int *flag,
 	return true;
 }
 
+/*
+ * Tests that keep CPUs spinning use at most this many, spread over the
+ * online ones (first and last included): 64 virtual CPUs spinning under
+ * TCG on a 2-core host starve the boot running beside them in make test.
+ */
+#define KT_MAX_SPINNING_CPUS	4
+
+/* Is cpu one of the (at most) max online CPUs picked, evenly spread? */
+static inline bool kt_sampled_cpu(unsigned int cpu, unsigned int max)
+{
+	unsigned int online = num_online_cpus(), index = 0, c;
+
+	if (online <= max)
+		return cpu_online(cpu);
+	for_each_online_cpu(c) {
+		if (c == cpu)
+			break;
+		index++;
+	}
+	if (c != cpu)
+		return false;
+	/* Indices round(i * (online - 1) / (max - 1)), i = 0 .. max-1. */
+	for (unsigned int i = 0; i < max; i++)
+		if (index == (i * (online - 1) + (max - 1) / 2) / (max - 1))
+			return true;
+	return false;
+}
+
 /* The next online CPU after cpu, wrapping around. */
 static inline unsigned int kt_next_online(unsigned int cpu)
 {

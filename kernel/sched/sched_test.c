@@ -59,7 +59,8 @@ out:
 	kfree(pc);
 }
 
-/* Two threads per CPU that never yield: only the tick can share the CPU. */
+/* Two threads per CPU that never yield: only the tick can share the CPU.
+ * On up to KT_MAX_SPINNING_CPUS CPUs, first and last among them. */
 struct busy {
 	volatile unsigned long count;
 	volatile int *stop;
@@ -92,6 +93,8 @@ static void test_busy_threads_share_a_cpu(struct ktest *t)
 	}
 	sched_get_stats(&before);
 	for_each_online_cpu(cpu) {
+		if (!kt_sampled_cpu(cpu, KT_MAX_SPINNING_CPUS))
+			continue;
 		for (int j = 0; j < 2; j++) {
 			b[2 * cpu + j].stop = &stop;
 			k[2 * cpu + j] = kt_start(t, busy_fn, &b[2 * cpu + j],
@@ -104,10 +107,14 @@ static void test_busy_threads_share_a_cpu(struct ktest *t)
 		schedule_timeout_uninterruptible(2);
 		all_moved = true;
 		for_each_online_cpu(cpu)
-			all_moved &= b[2 * cpu].count && b[2 * cpu + 1].count;
+			if (k[2 * cpu])
+				all_moved &= b[2 * cpu].count &&
+					     b[2 * cpu + 1].count;
 	} while (!all_moved && (long)(jiffies - end) < 0);
 	WRITE_ONCE(stop, 1);
 	for_each_online_cpu(cpu) {
+		if (!k[2 * cpu])
+			continue;
 		for (int j = 0; j < 2; j++) {
 			struct busy *bj = &b[2 * cpu + j];
 
