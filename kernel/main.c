@@ -18,6 +18,7 @@
 #include <kernel/percpu.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -99,6 +100,9 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	time_init();
 	/* The function-call IPI handler, before any CPU can be sent one. */
 	call_function_init();
+	/* Run queues; kmain becomes CPU 0's first thread.  Before the APs:
+	 * each ends its start-up in the scheduler (cpu_startup_entry). */
+	sched_init();
 	/* Wake the other CPUs: needs udelay, the APIC and per-CPU units. */
 	smp_init(&boot_info);
 

@@ -43,6 +43,7 @@
 #include <kernel/mm.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/smp.h>
 #include <kernel/traps.h>
@@ -504,6 +505,8 @@ __used void trap_dispatch(struct pt_regs *regs)
 			fn(regs);
 		else
 			spurious_interrupt(regs);
+		/* A switch asked for by the handler (tick, wake-up IPI). */
+		irqentry_exit_cond_resched(regs);
 		return;
 	}
 	if (vector == X86_TRAP_NMI) {

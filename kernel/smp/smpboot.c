@@ -32,6 +32,7 @@
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -190,9 +191,8 @@ static void __noreturn ap_start(unsigned int cpu)
 	/* Online last: the BSP waits for this, and may then use the CPU. */
 	cpumask_set_cpu_atomic(cpu, cpu_online_mask);
 
-	local_irq_enable();
-	for (;;)
-		halt();
+	/* This context becomes the CPU's idle task; threads run from here. */
+	cpu_startup_entry();
 }
 
 /* Allocate what one AP needs before it runs: stack, GDT/TSS, IST stacks. */

@@ -24,6 +24,7 @@
 #include <kernel/io.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
+#include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/traps.h>
 #include "time_internal.h"
@@ -46,6 +47,7 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 	if (apic_id() == boot_cpu_apic_id)
 		jiffies++;
 	watchdog_tick();	/* kernel/watchdog.c: is our buddy ticking? */
+	scheduler_tick();
 	apic_eoi();
 }
 
