@@ -9,6 +9,8 @@
  *	crash=int3       a breakpoint: survived, counted     #BP
  *	crash=stack      unbounded recursion on the boot stack until it
  *	                 runs into boot_stack_guard          #PF -> #DF
+ *	crash=stack-thread  the same in a kernel thread on the last CPU,
+ *	                 whose stack has a guard page in the vmap area
  *	crash=doublefault  push onto an unmapped stack         #PF -> #DF
  *	crash=lockup     another CPU spins with interrupts off: the
  *	                 watchdog reports it and its backtrace, then panic
@@ -26,7 +28,9 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/io.h>
+#include <kernel/err.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
@@ -97,8 +101,10 @@ static noinline unsigned long crash_stack_recurse(unsigned long depth)
 	volatile uint8_t pad[64];
 	uint64_t sp = (uintptr_t)__builtin_frame_address(0);
 
-	if (sp < (uintptr_t)boot_stack_guard + 512) {
-		pr_emerg("crash: %lu frames deep the stack is at %#lx, inside boot_stack_guard, and nothing faulted\n",
+	/* cpu_stack_lo: the bottom of the stack this CPU runs on now (the
+	 * scheduler keeps it up to date); the guard page is just below. */
+	if (sp < this_cpu_read(cpu_stack_lo) + 512) {
+		pr_emerg("crash: %lu frames deep the stack is at %#lx, at its guard page, and nothing faulted\n",
 			 depth, (unsigned long)sp);
 		return depth;
 	}
@@ -111,6 +117,27 @@ static noinline void crash_stack(void)
 {
 	crash_stack_recurse(0);
 	panic("crash: the stack guard page is mapped: an overflow would go unnoticed");
+}
+
+static int crash_stack_thread_fn(void *data)
+{
+	(void)data;
+	crash_stack();
+	return 0;
+}
+
+static noinline void crash_stack_thread(void)
+{
+	unsigned int cpu, last = 0;
+
+	for_each_online_cpu(cpu)
+		last = cpu;
+	if (IS_ERR(kthread_run_on_cpu(crash_stack_thread_fn, NULL, last,
+					      "crash-stack")))
+		panic("crash: could not start the overflowing thread");
+	/* The overflow panics the machine long before this ends. */
+	schedule_timeout_uninterruptible(5 * HZ);
+	panic("crash: the thread's stack overflow went unnoticed");
 }
 
 /*
@@ -182,6 +209,7 @@ static const struct {
 	{ "gp", crash_gp },
 	{ "int3", crash_int3 },
 	{ "stack", crash_stack },
+	{ "stack-thread", crash_stack_thread },
 	{ "doublefault", crash_doublefault },
 	{ "lockup", crash_lockup },
 	{ "panic-smp", crash_panic_smp },
@@ -201,6 +229,6 @@ noinline void crash_maybe_trigger(void)
 		crash_kinds[i].fn();
 		return;
 	}
-	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp); ignored\n",
+	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp); ignored\n",
 	       kind);
 }

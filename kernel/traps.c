@@ -470,11 +470,14 @@ static void __noreturn fatal_exception(struct pt_regs *regs)
 		printk(KERN_EMERG "traps: page fault address %016lx\n",
 		       (unsigned long)read_cr2());
 	if (vector == X86_TRAP_DF &&
-	    (stack_guard_hit(read_cr2()) || stack_guard_hit(regs->rsp)))
+	    (stack_guard_hit(read_cr2()) || stack_guard_hit(regs->rsp))) {
+		uint64_t lo, hi;
+
+		cpu_stack(&lo, &hi);
 		printk(KERN_EMERG "traps: kernel stack overflow: the guard page %016lx..%016lx was hit (RSP %016lx, CR2 %016lx)\n",
-		       (unsigned long)(uintptr_t)boot_stack_guard,
-		       (unsigned long)(uintptr_t)boot_stack_guard + PAGE_SIZE - 1,
+		       (unsigned long)(lo - PAGE_SIZE), (unsigned long)(lo - 1),
 		       (unsigned long)regs->rsp, (unsigned long)read_cr2());
+	}
 	show_regs(regs);
 	panic("Fatal exception");
 }

@@ -197,8 +197,8 @@ def boots(build):
     ]
     # Every CPU up, at several counts, on both firmwares; sparse APIC IDs
     # from an odd topology (2 sockets x 3 cores x 2 threads: IDs 0-13).
-    for n, fw, topo in ((1, 'bios', None), (3, 'uefi', None), (8, 'bios', None),
-                        (8, 'uefi', None), (64, 'bios', None), (12, 'uefi', '2,3,2')):
+    for n, fw, topo in [(n, fw, None) for n in (1, 3, 4, 8, 64) for fw in ('bios', 'uefi')] + \
+                       [(12, 'bios', '2,3,2'), (12, 'uefi', '2,3,2')]:
         name = f'smp-{n}-{fw}' + ('-topology' if topo else '')
         matrix.append(Boot(name, f'{common} ktest=all ktest_cpus={n}', fw, smp=n, topology=topo,
                            expect=STANDARD + [rf'^smp: {n} CPUs online$'],
@@ -237,6 +237,13 @@ def boots(build):
                      r'^CPU 3: stopped at RIP \w+', r'^smp: stopped 3 of 3 other CPUs$',
                      r'^---\[ end Kernel panic - not syncing: crash: panic with 4 CPUs online \]---$'],
              reject=[r'watchdog: BUG']),
+        # The same in a kernel thread on another CPU: its stack is in the
+        # vmap area, with its own guard page.
+        Boot('crash-stack-overflow-thread', 'poweroff isa_debug_exit crash=stack-thread', smp=3,
+             expect_exit=EXIT_PANIC,
+             expect=[r'double fault \(#DF\) vector 8 error 0 on CPU 2',
+                     r'kernel stack overflow: the guard page ffffc9', r'\] crash_stack_recurse(\.\w+)*\+0x',
+                     r'Kernel panic - not syncing: ']),
         Boot('crash-int3-survives', 'poweroff isa_debug_exit crash=int3',
              expect=[r'^crash: int3 returned, #BP count 0 -> 1', POWEROFF]),
     ]

@@ -252,6 +252,11 @@ static void __schedule(bool preempt)
 			prev->nvcsw++;
 		next->on_cpu = 1;
 		this_cpu_write(current_task, next);
+		/* The stack this CPU now runs on: backtraces stay on it, and
+		 * a fault in its guard page is named a stack overflow. */
+		this_cpu_write(cpu_stack_lo, (unsigned long)next->stack);
+		this_cpu_write(cpu_stack_hi,
+			       (unsigned long)next->stack + next->stack_size);
 		prev = __switch_to_asm(prev, next);
 		this_cpu_write(__preempt_count, saved_preempt);
 		this_cpu_write(spinlocks_held, saved_locks);
@@ -502,6 +507,9 @@ void __noreturn cpu_startup_entry(void)
 	INIT_LIST_HEAD(&idle->timer_list);
 	init_completion(&idle->exited);
 	snprintf(idle->comm, sizeof(idle->comm), "swapper/%u", cpu);
+	idle->stack = (void *)this_cpu_read(cpu_stack_lo);
+	idle->stack_size = this_cpu_read(cpu_stack_hi) -
+			   this_cpu_read(cpu_stack_lo);
 
 	local_irq_disable();
 	spin_lock(&rq->lock);
