@@ -101,15 +101,19 @@ static void test_busy_threads_share_a_cpu(struct ktest *t)
 						  cpu, "busy");
 		}
 	}
-	/* Both threads of every pair must count: the first cannot have
-	 * given the CPU away by itself, so the tick took it. */
+	/* Both threads of every pair must count and be preempted: neither
+	 * gives the CPU away by itself, so only the tick can take it.  Wait
+	 * for both preemptions, not just both counts: the second thread
+	 * starts counting when the first is preempted, and is preempted
+	 * itself only a tick later. */
 	do {
 		schedule_timeout_uninterruptible(2);
 		all_moved = true;
 		for_each_online_cpu(cpu)
-			if (k[2 * cpu])
-				all_moved &= b[2 * cpu].count &&
-					     b[2 * cpu + 1].count;
+			for (int j = 0; j < 2; j++)
+				if (k[2 * cpu + j])
+					all_moved &= b[2 * cpu + j].count &&
+						     READ_ONCE(k[2 * cpu + j]->nivcsw);
 	} while (!all_moved && (long)(jiffies - end) < 0);
 	WRITE_ONCE(stop, 1);
 	for_each_online_cpu(cpu) {
