@@ -245,7 +245,8 @@ static int check_symtab(struct load_info *info, const char **reason)
 	info->strtab = (const char *)info->hdr + info->sechdrs[s->sh_link].sh_offset;
 	info->strtab_size = info->sechdrs[s->sh_link].sh_size;
 
-	for (i = 1; i < info->num_syms; i++) {
+	/* Symbol 0 too: relocations may name it, so its index is used. */
+	for (i = 0; i < info->num_syms; i++) {
 		const Elf64_Sym *sym = &info->symtab[i];
 
 		if (sym->st_name >= info->strtab_size)
