@@ -40,10 +40,10 @@
 #include <kernel/printk.h>
 #endif
 
-static int fail(struct load_info *info, const char **reason, int err,
+static int reloc_fail(struct load_info *info, const char **reason, int err,
 		const char *fmt, ...) __printf(4, 5);
 
-static int fail(struct load_info *info, const char **reason, int err,
+static int reloc_fail(struct load_info *info, const char **reason, int err,
 		const char *fmt, ...)
 {
 	va_list ap;
@@ -85,7 +85,7 @@ int module_simplify_symbols(struct load_info *info,
 		switch (sym->st_shndx) {
 		case SHN_COMMON:
 			/* Linux's words: a tentative definition has no home. */
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: please compile with -fno-common (symbol %s is SHN_COMMON)",
 				    mod_name(info), name);
 		case SHN_ABS:
@@ -101,7 +101,7 @@ int module_simplify_symbols(struct load_info *info,
 				values[i] = 0;
 				break;
 			}
-			return fail(info, reason, -ENOENT,
+			return reloc_fail(info, reason, -ENOENT,
 				    "%s: Unknown symbol %s", mod_name(info), name);
 		default:
 			/* Per-CPU symbols: map[pcpu].addr is the per-CPU base. */
@@ -158,20 +158,20 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 			width = 4;
 			break;
 		default:
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: Unknown rela relocation type %llu in section %u (%s)",
 				    mod_name(info), (unsigned long long)type,
 				    relsec, rel_sec_name(info, relsec));
 		}
 		if (off > ts->sh_size || width > ts->sh_size - off)
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: %s relocation %llu at offset %#llx outside section %u (%s, %llu bytes)",
 				    mod_name(info), rela_type_name(type),
 				    (unsigned long long)i, (unsigned long long)off,
 				    target, rel_sec_name(info, target),
 				    (unsigned long long)ts->sh_size);
 		if (symi >= info->num_syms)
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: relocation %llu in section %u (%s): symbol index %llu out of range",
 				    mod_name(info), (unsigned long long)i,
 				    relsec, rel_sec_name(info, relsec),
@@ -179,7 +179,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		if (info->symtab[symi].st_shndx != SHN_UNDEF &&
 		    info->symtab[symi].st_shndx < SHN_LORESERVE &&
 		    !map[info->symtab[symi].st_shndx].loaded)
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: relocation %llu in section %u (%s) refers to unloaded section %u",
 				    mod_name(info), (unsigned long long)i,
 				    relsec, rel_sec_name(info, relsec),
@@ -191,7 +191,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		memcpy(&old, loc, width);
 		/* As Linux: a hole already filled means a second application. */
 		if (old != 0)
-			return fail(info, reason, -ENOEXEC,
+			return reloc_fail(info, reason, -ENOEXEC,
 				    "%s: %s relocation at %s+%#llx: existing value is nonzero",
 				    mod_name(info), rela_type_name(type),
 				    rel_sec_name(info, target), (unsigned long long)off);
@@ -218,7 +218,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		memcpy(loc, &val, width);	/* little-endian: the low bytes */
 		continue;
 overflow:
-		return fail(info, reason, -ENOEXEC,
+		return reloc_fail(info, reason, -ENOEXEC,
 			    "%s: overflow in relocation type %s val %#llx at %s+%#llx (not compiled with -mcmodel=kernel?)",
 			    mod_name(info), rela_type_name(type),
 			    (unsigned long long)val, rel_sec_name(info, target),
