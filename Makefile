@@ -65,7 +65,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs deps-bochs \
+	test-long test-bochs deps-bochs fuzz \
 	check-format
 
 all: iso
@@ -78,6 +78,7 @@ help:
 	@echo '  make test-qemu  only the QEMU boot tests'
 	@echo '  make test-long  slow boots: 255 CPUs, and bochs with an x2APIC'
 	@echo '  make test-bochs only the bochs x2APIC boots'
+	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
 	@echo '  make initrd     the initrd: $(INITRD)'
@@ -181,14 +182,60 @@ $(O)/host/%: tests/host/%.c
 
 -include $(HOST_TESTS:=.d)
 
-test-host: $(HOST_TESTS)
+# ---- the module loader's pure core on the host --------------------------
+# kocheck runs kernel/module/elf.c and reloc.c over .ko files; the hostile
+# modules are damaged copies of tests/hostile/valid.c, built with the
+# kernel's module flags; the fuzzer drives the same code (docs/modules.md).
+
+KOCHECK		:= $(O)/host/kocheck
+KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c
+MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
+		   include/kernel/module_elf.h include/kernel/elf.h
+HOSTILE		:= $(O)/hostile/MANIFEST
+FUZZ_SECONDS	?= 60
+FUZZER		:= $(O)/fuzz/fuzz_module
+FUZZ_CC		?= clang
+
+$(KOCHECK): $(KOCHECK_SRCS) tools/kocheck/kocheck.h $(MODULE_CORE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  HOSTCC  $@')
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(KOCHECK_SRCS) -o $@
+
+$(O)/hostile/valid.o: tests/hostile/valid.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $< (module flags)')
+	$(Q)$(CC) $(filter-out -MMD -MP -g,$(KERNEL_CFLAGS)) -c $< -o $@
+
+$(HOSTILE): $(O)/hostile/valid.o tests/hostile/mkhostile.py
+	@$(if $(Q),echo '  HOSTILE $(dir $@)')
+	$(Q)$(PYTHON) tests/hostile/mkhostile.py $< $(dir $@)
+
+$(O)/host/test_module_elf: $(HOSTILE)
+$(O)/host/test_module_elf: HOST_CFLAGS += -DHOSTILE_DIR='"$(abspath $(O)/hostile)"'
+
+$(FUZZER): tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c tools/kocheck/kocheck.h $(MODULE_CORE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  FUZZCC  $@')
+	$(Q)$(FUZZ_CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c -o $@
+
+# The corpus starts from the hostile modules and any built .ko files.
+fuzz: $(FUZZER) $(HOSTILE)
+	$(Q)mkdir -p $(O)/fuzz/corpus
+	$(Q)cp $(O)/hostile/*.ko $(wildcard $(O)/modules/*.ko) $(O)/fuzz/corpus/
+	$(Q)$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-rss_limit_mb=2048 -print_final_stats=1 $(O)/fuzz/corpus
+
+test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
 
 test-qemu: $(KERNEL) $(INITRD)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --qemu-only
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS) \
+		$(KOCHECK) $(HOSTILE) $(FUZZER)
 	$(Q)$(PYTHON) tests/run.py --build $(O)
 
 # Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs

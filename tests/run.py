@@ -85,6 +85,63 @@ def host_tests(build, report):
             report.add(f'host/{exe.name}', False, 'printed no TAP results')
 
 
+# ---- the module loader's core: kocheck and the fuzzer ---------------------
+
+def kocheck_tests(build, report):
+    """kocheck over every hostile module (tests/hostile/mkhostile.py): one
+    line per file, and each line the one MANIFEST expects (ok for the
+    valid copy, the refusal naming the check for every other)."""
+    kocheck = build / 'host' / 'kocheck'
+    hostile = build / 'hostile'
+    manifest = hostile / 'MANIFEST'
+    if not kocheck.exists() or not manifest.exists():
+        report.add('kocheck: hostile modules', False, f'{kocheck} or {manifest} not built')
+        return
+    bad = []
+    lines = [ln.split('\t') for ln in manifest.read_text().splitlines() if ln]
+    for name, opts, want in lines:
+        path = hostile / name
+        rc, out, _ = run([str(kocheck)] + opts.split() + [str(path)], 60)
+        out = out.strip()
+        if want == 'ok':
+            good = rc == 0 and out == f'{path}: ok'
+        else:
+            good = (rc == 1 and out.startswith(f'{path}: error: ') and
+                    want in out and len(out.splitlines()) == 1)
+        if not good:
+            bad.append(f'{name}: want "{want}", got (status {rc}) "{out}"')
+    report.add(f'kocheck: {len(lines)} hostile modules each refused with its own reason, valid one ok',
+               not bad and len(lines) > 40, '; '.join(bad[:3]) or 'too few variants')
+    # Several files in one run: one line each, status 1 when any failed.
+    files = [str(hostile / n) for n, _, _ in lines[:5]]
+    rc, out, _ = run([str(kocheck), '--resolve-any', '--this-module-size', '1024'] + files, 60)
+    report.add('kocheck: one line per file, non-zero status on failure',
+               rc == 1 and len(out.strip().splitlines()) == len(files), f'status {rc}: {out[:200]}')
+
+
+def fuzz_short(build, report, seconds=10):
+    """A short libFuzzer run of tests/fuzz/fuzz_module.c (make fuzz runs
+    longer), seeded with the hostile modules; any sanitizer report or
+    crash fails it."""
+    fuzzer = build / 'fuzz' / 'fuzz_module'
+    if not fuzzer.exists():
+        report.add('fuzz: module loader core', False, f'{fuzzer} not built')
+        return
+    corpus = build / 'fuzz' / 'corpus-test'
+    corpus.mkdir(parents=True, exist_ok=True)
+    seeds = sorted((build / 'hostile').glob('*.ko')) + sorted((build / 'modules').glob('*.ko'))
+    for seed in seeds:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    rc, out, timed_out = run([str(fuzzer), f'-max_total_time={seconds}', '-max_len=65536',
+                              '-rss_limit_mb=2048', f'-artifact_prefix={build}/fuzz/',
+                              str(corpus)], seconds + 120)
+    m = re.search(r'Done (\d+) runs', out)
+    runs = int(m.group(1)) if m else 0
+    tail = ' | '.join(l for l in out.splitlines() if 'ERROR' in l or 'SUMMARY' in l)[:300]
+    report.add(f'fuzz: module loader core, {seconds} s, {runs} runs, no sanitizer report',
+               rc == 0 and not timed_out and runs > 0, tail or f'status {rc}')
+
+
 # ---- builds -------------------------------------------------------------
 
 def clang_build(build, report):
@@ -373,6 +430,8 @@ def main():
         return 1 if report.failed else 0
     if not args.qemu_only:
         host_tests(build, report)
+        kocheck_tests(build, report)
+        fuzz_short(build, report)
     if not args.host_only and not args.qemu_only:
         clang_build(build, report)
     if not args.host_only:

@@ -22,6 +22,7 @@ cpio			cpio
 /usr/include/cmocka.h	libcmocka-dev
 /usr/bin/python3	python3
 clang			clang
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev
 '
 
 need_bochs='
