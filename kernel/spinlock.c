@@ -6,11 +6,12 @@
  * recursion", "BUG: spinlock lockup suspected") and kernel/sched/core.c
  * ("BUG: sleeping function called from invalid context").
  *
- * Simplification: the lockup bound is a count of TSC ticks, not a time,
- * until there is a calibrated clock.
+ * The lockup bound is SPIN_LOCKUP_SECONDS of TSC time once the TSC is
+ * calibrated (kernel/time/tsc.c), a count of ticks before.
  */
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 
 DEFINE_PER_CPU(unsigned int, spinlocks_held);
 
@@ -36,9 +37,16 @@ void spin_bug_recursion(spinlock_t *lock)
 	panic("spinlock recursion on %s", lock_name(lock));
 }
 
+static uint64_t lockup_bound_ticks(void)
+{
+	uint64_t khz = tsc_khz();
+
+	return khz ? khz * 1000 * SPIN_LOCKUP_SECONDS : SPIN_LOCKUP_TSC;
+}
+
 void spin_lock_wait(spinlock_t *lock, uint16_t ticket)
 {
-	uint64_t start = rdtsc();
+	uint64_t start = rdtsc(), bound = lockup_bound_ticks();
 	unsigned long spins = 0;
 	bool reported = false;
 
@@ -46,7 +54,7 @@ void spin_lock_wait(spinlock_t *lock, uint16_t ticket)
 		cpu_relax();
 		if (reported || ++spins % 1024)
 			continue;
-		if (rdtsc() - start > SPIN_LOCKUP_TSC) {
+		if (rdtsc() - start > bound) {
 			__atomic_fetch_add(&spin_lockup_reports, 1,
 					   __ATOMIC_RELAXED);
 			pr_err("BUG: spinlock lockup suspected on CPU#%u, lock: %s, .owner_cpu: %d, waited %llu TSC ticks\n",

@@ -337,7 +337,8 @@ def run_boot(build, b, report):
         run_screen_boot(build, b, iso, report)
         iso.unlink(missing_ok=True)
         return
-    timeout = 180 if b.firmware == 'uefi' else 90
+    # Firmware and TCG both slow down with many CPUs: a bound that grows.
+    timeout = (180 if b.firmware == 'uefi' else 90) + 3 * b.smp
     env = dict(os.environ)
     env.pop('DISPLAY', None)
     env.pop('WAYLAND_DISPLAY', None)

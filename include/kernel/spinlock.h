@@ -14,7 +14,7 @@
  *   - each CPU counts the spinlocks it holds (per-CPU spinlocks_held, the
  *     part of Linux's preempt_count that locks raise), and might_sleep()
  *     reports a call that may sleep while that count is not zero;
- *   - a wait longer than SPIN_LOCKUP_TSC time-stamp-counter ticks is
+ *   - a wait longer than SPIN_LOCKUP_SECONDS is
  *     reported as a suspected deadlock (lock name, owner CPU), then the
  *     wait goes on.
  * The slow paths are in kernel/spinlock.c.  smp_processor_id() works from
@@ -42,11 +42,14 @@ typedef struct spinlock {
 DECLARE_PER_CPU(unsigned int, spinlocks_held);
 
 /*
- * The lockup bound, in TSC ticks.  There is no calibrated timer yet, so
- * this is a count, not seconds: 2^34 ticks is about 6 s at 3 GHz and
- * 17 s at 1 GHz, far longer than any lock in this kernel is held.
+ * The lockup bound: a wait this long is reported.  Far longer than any
+ * lock in this kernel is held; long because an emulated machine with many
+ * CPUs on few host cores can leave a lock holder unscheduled for seconds
+ * (lock-holder preemption).  Before the TSC is calibrated the bound is
+ * SPIN_LOCKUP_TSC ticks instead (about 11 s at 3 GHz).
  */
-#define SPIN_LOCKUP_TSC		(1ULL << 34)
+#define SPIN_LOCKUP_SECONDS	30
+#define SPIN_LOCKUP_TSC		(1ULL << 35)
 
 enum spin_lock_verdict {
 	SPIN_LOCK_OK,
