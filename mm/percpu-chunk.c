@@ -21,12 +21,12 @@
  * the next block's left_free; a block is searched inside only when its
  * contig_hint says n bits can be there.  Full blocks cost one comparison.
  *
- * After a change, the touched blocks' summaries are recomputed from their
- * bits (pcpu_block_refresh: one page = 1024 bits = 16 words), and the
- * chunk's hints are kept exact: an allocation that cuts into the chunk's
- * largest run forces a pass over the block summaries
- * (pcpu_chunk_refresh_hint); a free only compares the merged run it
- * leaves with the largest.  Linux >= 5.4 adds a "scan hint" per block to
+ After a change the hints are kept exact, rescanning as little as
+ * possible: an allocation rescans a block only when it cuts the block's
+ * largest run (pcpu_block_refresh: 1024 bits), and the block summaries
+ * only when it cuts the chunk's largest run (pcpu_chunk_refresh_hint); a
+ * free merges its bits into one free run, which can only make the hints
+ * it touches larger (pcpu_block_update_free).  Linux >= 5.4 adds a "scan hint" per block to
  * avoid more of those passes; we do without.
  *
  * Simplification admitted: offsets and sizes are ints (a chunk is far
@@ -181,13 +181,70 @@ static void pcpu_chunk_refresh_hint(struct pcpu_chunk *chunk)
 	}
 }
 
-/* After bits [start, start + nr) were allocated or freed. */
-static void pcpu_update_blocks(struct pcpu_chunk *chunk, int start, int nr)
+static bool runs_overlap(int a, int alen, int b, int blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Bits [start, start + nr) were just allocated (Linux's
+ * pcpu_block_update_hint_alloc): a block whose largest run was cut is
+ * rescanned; in the others only the edges and first_free can move.
+ */
+static void pcpu_block_update_alloc(struct pcpu_chunk *chunk, int start,
+				    int nr)
 {
 	int first = start / BLOCK_BITS, last = (start + nr - 1) / BLOCK_BITS;
 
-	for (int i = first; i <= last; i++)
-		pcpu_block_refresh(chunk, i);
+	for (int i = first; i <= last; i++) {
+		struct pcpu_block_md *b = &chunk->md_blocks[i];
+		int bstart = i * BLOCK_BITS, bend = bstart + BLOCK_BITS;
+		int s = start > bstart ? start : bstart;
+		int e = start + nr < bend ? start + nr : bend;
+
+		if (runs_overlap(s, e - s, bstart + b->contig_hint_start,
+				 b->contig_hint)) {
+			pcpu_block_refresh(chunk, i);
+			continue;
+		}
+		if (s < bstart + b->left_free)
+			b->left_free = s - bstart;
+		if (e > bend - b->right_free)
+			b->right_free = bend - e;
+		if (s == bstart + b->first_free)
+			b->first_free = pcpu_find_next_zero_bit(chunk->alloc_map,
+								bend, e) -
+					bstart;
+	}
+}
+
+/*
+ * Bits [bit, bit + bits) were freed and are part of the free run
+ * [rs, re) now (Linux's pcpu_block_update_hint_free): in each block the
+ * freed bits touch, the run's part there is a free run of the block, the
+ * largest unless the block had a larger one already.
+ */
+static void pcpu_block_update_free(struct pcpu_chunk *chunk, int bit,
+				   int bits, int rs, int re)
+{
+	int first = bit / BLOCK_BITS, last = (bit + bits - 1) / BLOCK_BITS;
+
+	for (int i = first; i <= last; i++) {
+		struct pcpu_block_md *b = &chunk->md_blocks[i];
+		int bstart = i * BLOCK_BITS, bend = bstart + BLOCK_BITS;
+		int s = rs > bstart ? rs : bstart, e = re < bend ? re : bend;
+
+		if (e - s > b->contig_hint) {
+			b->contig_hint = e - s;
+			b->contig_hint_start = s - bstart;
+		}
+		if (s - bstart < b->first_free)
+			b->first_free = s - bstart;
+		if (s == bstart)
+			b->left_free = e - s;
+		if (e == bend)
+			b->right_free = e - s;
+	}
 }
 
 /* ---- set up ---------------------------------------------------------- */
@@ -300,11 +357,6 @@ static int pcpu_find_block_fit(struct pcpu_chunk *chunk, int bits,
 	return -1;
 }
 
-static bool runs_overlap(int a, int alen, int b, int blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
 int pcpu_chunk_alloc(struct pcpu_chunk *chunk, size_t size, size_t align)
 {
 	int bits, align_bits, start, nbits = pcpu_chunk_region_bits(chunk);
@@ -332,7 +384,7 @@ int pcpu_chunk_alloc(struct pcpu_chunk *chunk, size_t size, size_t align)
 	if ((bits << PCPU_MIN_ALLOC_SHIFT) > chunk->max_alloc_size)
 		chunk->max_alloc_size = bits << PCPU_MIN_ALLOC_SHIFT;
 
-	pcpu_update_blocks(chunk, start, bits);
+	pcpu_block_update_alloc(chunk, start, bits);
 	if (start == chunk->first_bit)
 		chunk->first_bit = pcpu_find_next_zero_bit(chunk->alloc_map,
 							   nbits, start + bits);
@@ -373,12 +425,13 @@ int pcpu_chunk_free(struct pcpu_chunk *chunk, int off)
 	chunk->free_bytes += size;
 	chunk->nr_alloc--;
 
-	pcpu_update_blocks(chunk, bit, bits);
 	if (bit < chunk->first_bit)
 		chunk->first_bit = bit;
-	/* The merged free run; the largest can only have grown to it. */
+	/* The merged free run [rs, re); runs only grow when memory is freed,
+	 * so each block it touches and the chunk need no rescan. */
 	rs = find_prev_bit(chunk->alloc_map, bit) + 1;
 	re = pcpu_find_next_bit(chunk->alloc_map, nbits, bit + bits);
+	pcpu_block_update_free(chunk, bit, bits, rs, re);
 	if (re - rs > chunk->contig_bits) {
 		chunk->contig_bits = re - rs;
 		chunk->contig_bits_start = rs;

@@ -283,14 +283,14 @@ static void *pcpu_alloc(size_t size, size_t align, bool reserved)
 	size_t took;
 	void *ptr;
 
-	if (align < PCPU_MIN_ALLOC_SIZE)
-		align = PCPU_MIN_ALLOC_SIZE;
-	if (size == 0 || size > pcpu_unit_size || align > PAGE_SIZE ||
-	    (align & (align - 1))) {
+	if (size == 0 || size > pcpu_unit_size || align == 0 ||
+	    align > PAGE_SIZE || (align & (align - 1))) {
 		pr_warn("percpu: illegal size (%zu) or align (%zu) for percpu allocation\n",
 			size, align);
 		return NULL;
 	}
+	if (align < PCPU_MIN_ALLOC_SIZE)
+		align = PCPU_MIN_ALLOC_SIZE;
 	if (!pcpu_first_chunk) {
 		pr_warn("percpu: allocation of %zu bytes before the per-CPU areas exist\n",
 			size);
@@ -512,6 +512,7 @@ void pcpu_reserved_peak_reset(void)
 void pcpu_get_stats(struct pcpu_alloc_info *info)
 {
 	unsigned long flags = spin_lock_irqsave(&pcpu_lock);
+	struct list_head *pos;
 
 	info->nr_alloc = pcpu_stats.nr_alloc;
 	info->nr_dealloc = pcpu_stats.nr_dealloc;
@@ -519,6 +520,9 @@ void pcpu_get_stats(struct pcpu_alloc_info *info)
 	info->nr_max_alloc = pcpu_stats.nr_max_alloc;
 	info->nr_chunks = pcpu_stats.nr_chunks;
 	info->nr_max_chunks = pcpu_stats.nr_max_chunks;
+	info->nr_empty_chunks = 0;
+	list_for_each(pos, &pcpu_slot[PCPU_NR_SLOTS - 1])
+		info->nr_empty_chunks++;
 	info->nr_populated = pcpu_nr_populated;
 	info->nr_failures = pcpu_nr_failures;
 	info->unit_size = pcpu_unit_size;
