@@ -459,9 +459,12 @@ int pcpu_size_to_slot(size_t size)
 	return slot < PCPU_NR_SLOTS - 2 ? slot : PCPU_NR_SLOTS - 2;
 }
 
+/* The last slot is for wholly free chunks, those a balance may release;
+ * a chunk with hidden parts (the first chunk) never is one. */
 int pcpu_chunk_slot(const struct pcpu_chunk *chunk)
 {
-	if (pcpu_chunk_is_empty(chunk))
+	if (pcpu_chunk_is_empty(chunk) && !chunk->start_offset &&
+	    !chunk->end_offset)
 		return PCPU_NR_SLOTS - 1;
 	return pcpu_size_to_slot((size_t)chunk->contig_bits
 				 << PCPU_MIN_ALLOC_SHIFT);

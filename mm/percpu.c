@@ -235,7 +235,8 @@ static void __pcpu_balance(void)
 
 	flags = spin_lock_irqsave(&pcpu_lock);
 	list_for_each_entry_safe(chunk, next, free_head, list) {
-		if (chunk == list_first_entry(free_head, struct pcpu_chunk,
+		if (chunk->immutable ||
+		    chunk == list_first_entry(free_head, struct pcpu_chunk,
 					      list))
 			continue;
 		list_del(&chunk->list);

@@ -487,6 +487,11 @@ static void test_slots(void **state)
 	do_alloc(&m, 100, 4);
 	assert_int_equal(pcpu_chunk_slot(&m.chunk), 0);
 	model_free(&m);
+	/* A chunk with hidden parts is never "wholly free". */
+	model_init(&m, 2, 0x240, 0);
+	assert_int_equal(pcpu_chunk_slot(&m.chunk),
+			 pcpu_size_to_slot(2 * 4096 - 0x240));
+	model_free(&m);
 }
 
 int main(void)
