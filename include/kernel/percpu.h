@@ -131,6 +131,7 @@ size_t pcpu_reserved_total(void);
 struct pcpu_alloc_info {
 	unsigned long long nr_alloc, nr_dealloc, nr_cur_alloc, nr_max_alloc;
 	unsigned int nr_chunks, nr_max_chunks;
+	unsigned int nr_empty_chunks;	/* dynamic chunks holding nothing */
 	unsigned long nr_populated;	/* dynamic chunks' pages, all units */
 	unsigned long nr_failures;	/* failed allocations, reported or not */
 	size_t unit_size;		/* the distance between two units */
