@@ -65,7 +65,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs deps-bochs fuzz \
+	test-long test-bochs deps-bochs fuzz bench \
 	check-format
 
 all: iso
@@ -79,6 +79,7 @@ help:
 	@echo '  make test-long  slow boots: 255 CPUs, and bochs with an x2APIC'
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
+	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
 	@echo '  make initrd     the initrd: $(INITRD)'
@@ -247,6 +248,19 @@ test-long: deps-bochs
 test-bochs: deps-bochs
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --bochs
+
+# Benchmarks: timing figures, never pass/fail.  Optimised, no sanitizers.
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST -MMD -MP
+
+$(O)/tools/percpu-bench: tools/percpu-bench.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  HOSTCC  $<')
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $< -o $@
+
+-include $(O)/tools/percpu-bench.d
+
+bench: $(O)/tools/percpu-bench
+	$(Q)$(O)/tools/percpu-bench
 
 deps-bochs: deps
 	$(Q)tools/deps.sh bochs

@@ -112,6 +112,9 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	/* In-kernel test suites, when the command line asks (ktest=...). */
 	bool failed = ktest_run_requested() < 0;
 
+	/* The per-CPU allocator's figures, when asked (percpu_stats). */
+	pcpu_stats_maybe_show();
+
 	/* Fault on purpose when asked (crash=...), to show the reports. */
 	crash_maybe_trigger();
 

@@ -18,14 +18,16 @@
 
 #define PCPU_STATIC_ALIGN	64
 
-int pcpu_build_layout(size_t static_size, size_t page_size,
-		      unsigned int max_order, struct pcpu_layout *out)
+int pcpu_build_layout(size_t static_size, size_t reserved_size,
+		      size_t page_size, unsigned int max_order,
+		      struct pcpu_layout *out)
 {
 	size_t s = ALIGN_UP(static_size, (size_t)PCPU_STATIC_ALIGN);
-	size_t need = s + PERCPU_MODULE_RESERVE + PERCPU_DYNAMIC_RESERVE;
+	size_t need = s + reserved_size + PERCPU_DYNAMIC_RESERVE;
 	unsigned int order = 0;
 
-	if (page_size == 0 || static_size > need)	/* overflow */
+	if (page_size == 0 || static_size > need || reserved_size > need ||
+	    reserved_size % 4)	/* overflow, or not whole 4-byte words */
 		return -1;
 	while ((page_size << order) < need) {
 		if (order == max_order)
@@ -33,10 +35,10 @@ int pcpu_build_layout(size_t static_size, size_t page_size,
 		order++;
 	}
 	out->static_size = s;
-	out->reserved_size = PERCPU_MODULE_RESERVE;
+	out->reserved_size = reserved_size;
 	out->unit_order = order;
 	out->unit_size = page_size << order;
-	out->dyn_size = out->unit_size - s - PERCPU_MODULE_RESERVE;
+	out->dyn_size = out->unit_size - s - reserved_size;
 	return 0;
 }
 

@@ -14,11 +14,15 @@
  * the boot CPU wrote there so far (a lock depth of 0 - no lock is held
  * here) is what every CPU starts with.
  *
- * Simplifications: each unit is its own buddy block rather than one
- * block for all units (units need not be adjacent: __per_cpu_offset[]
- * says where each one is); no NUMA grouping.  The per-CPU allocator
- * (mm/percpu.c, later) hands out the reserved and dynamic regions.
+ * The units are side by side at a fixed distance (the unit size), as the
+ * per-CPU allocator needs: each is its own buddy block (255 units of
+ * 64 KiB would not fit one 4 MiB block), mapped into one range of the
+ * vmap area, unit c at base + c * unit_size, as Linux's
+ * pcpu_page_first_chunk does.  The allocator (mm/percpu.c) then hands
+ * out the reserved region (percpu.reserve=, default 8 KiB) and the
+ * dynamic one.  No NUMA grouping.
  */
+#include <kernel/cmdline.h>
 #include <kernel/io.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
@@ -35,6 +39,23 @@ struct cpumask __cpu_possible_mask = { .bits = { 1 } };
 struct cpumask __cpu_online_mask = { .bits = { 1 } };
 unsigned int nr_cpu_ids = 1;
 
+KERNEL_PARAM_NAMED(percpu_reserve, "percpu.reserve",
+		   "bytes of the reserved per-CPU chunk for modules (default 8192)");
+
+/* The reserved size from the command line, checked. */
+static size_t pcpu_reserve_param(void)
+{
+	unsigned long r = kernel_param_ulong("percpu.reserve",
+					     PERCPU_MODULE_RESERVE);
+
+	if (r > (1UL << 20)) {
+		pr_err("percpu: percpu.reserve=%lu is above 1 MiB, using %u\n",
+		       r, PERCPU_MODULE_RESERVE);
+		return PERCPU_MODULE_RESERVE;
+	}
+	return ALIGN_UP(r, 4UL);
+}
+
 DEFINE_PER_CPU(unsigned int, cpu_number);
 DEFINE_PER_CPU(unsigned long, this_cpu_off);
 
@@ -48,14 +69,16 @@ void setup_per_cpu_areas(unsigned int nr_possible)
 	struct pcpu_layout *l = &pcpu_first_chunk_layout;
 	size_t template_size = (size_t)(__per_cpu_end - __per_cpu_start);
 	unsigned int nr = nr_possible, cpu;
-	unsigned long flags;
+	void *blocks[NR_CPUS];
+	unsigned long flags, base;
 
 	if (nr == 0 || nr > NR_CPUS) {
 		pr_err("percpu: %u possible CPUs is out of range 1..%u, using %u\n",
 		       nr_possible, NR_CPUS, nr ? NR_CPUS : 1);
 		nr = nr ? NR_CPUS : 1;
 	}
-	if (pcpu_build_layout(template_size, PAGE_SIZE, MAX_ORDER, l))
+	if (pcpu_build_layout(template_size, pcpu_reserve_param(), PAGE_SIZE,
+			      MAX_ORDER, l))
 		panic("percpu: static area of %zu bytes does not fit a unit",
 		      template_size);
 
@@ -69,9 +92,15 @@ void setup_per_cpu_areas(unsigned int nr_possible)
 			       cpu, l->unit_size, cpu);
 			break;
 		}
-		pcpu_unit_base[cpu] = unit;
+		blocks[cpu] = unit;
 	}
 	nr = cpu;
+	base = pcpu_map_first_chunk(blocks, nr, l->unit_size);
+	if (!base)
+		panic("percpu: no vmap space for %u units of %zu bytes", nr,
+		      l->unit_size);
+	for (cpu = 0; cpu < nr; cpu++)
+		pcpu_unit_base[cpu] = (char *)base + cpu * l->unit_size;
 
 	flags = local_irq_save();
 	pcpu_fill_offsets(__per_cpu_offset, pcpu_unit_base, nr,
@@ -92,4 +121,5 @@ void setup_per_cpu_areas(unsigned int nr_possible)
 	pr_info("percpu: Embedded %zu pages/cpu s%zu r%zu d%zu u%zu\n",
 		l->unit_size / PAGE_SIZE, l->static_size, l->reserved_size,
 		l->dyn_size, l->unit_size);
+	pcpu_setup_first_chunk(l, nr, base);
 }

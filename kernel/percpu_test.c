@@ -7,6 +7,7 @@
  * pcpu_fill_offsets() the real setup uses.  The pure layout arithmetic is
  * tested on the host too (tests/host/test_percpu_layout.c).
  */
+#include <kernel/cmdline.h>
 #include <kernel/io.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
@@ -90,7 +91,11 @@ static void test_first_chunk_layout(struct ktest *t)
 
 	KTEST_EXPECT_TRUE(t, l->static_size >=
 			  (size_t)(__per_cpu_end - __per_cpu_start));
-	KTEST_EXPECT_EQ(t, l->reserved_size, PERCPU_MODULE_RESERVE);
+	/* percpu.reserve= (within 1 MiB), else Linux's default. */
+	KTEST_EXPECT_EQ(t, l->reserved_size,
+			ALIGN_UP(kernel_param_ulong("percpu.reserve",
+						    PERCPU_MODULE_RESERVE),
+				 4UL));
 	KTEST_EXPECT_TRUE(t, l->dyn_size >= PERCPU_DYNAMIC_RESERVE);
 	KTEST_EXPECT_EQ(t, l->static_size + l->reserved_size + l->dyn_size,
 			l->unit_size);

@@ -83,6 +83,10 @@ size_t vm_area_release(struct vm_region *r, unsigned long addr);
 /* The size of the area starting exactly at addr, or 0. */
 size_t vm_area_size(struct vm_region *r, unsigned long addr);
 
+/* The vmap area's bookkeeping (vmap.c); the per-CPU allocator takes its
+ * chunks' areas from it too (percpu.c). */
+extern struct vm_region vmap_region;
+
 /* Counters, read by mm_get_stats. */
 extern uint64_t vmap_pages_mapped;
 extern uint64_t module_pages_mapped;

@@ -28,7 +28,7 @@
 
 uint64_t vmap_pages_mapped;
 
-static struct vm_region vmap_region = {
+struct vm_region vmap_region = {
 	.name = "vmap",
 	.start = VMAP_START,
 	.end = VMAP_END,

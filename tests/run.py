@@ -177,6 +177,8 @@ MEMORY = r'^Memory: \d+K/\d+K available \('
 INITRD = r'^initrd: \d+ files, \d+ bytes$'
 PERCPU = r'^percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$'
 POWEROFF = r'^reboot: Power down$'
+# The percpu_alloc suite runs the reserved chunk dry once: Linux's line.
+PERCPU_FAIL = r'^PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed$'
 STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
 NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
              r'watchdog: BUG', r'did not run the function within']
@@ -222,7 +224,7 @@ def boots(build):
         for medium in ('cd', 'usb'):
             console = VGA_CONSOLE if fw == 'bios' else FB_CONSOLE
             matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all ktest_cpus=2', fw, medium,
-                               expect=STANDARD + [console], reject=NO_FAULTS, ktap=True))
+                               expect=STANDARD + [console, PERCPU_FAIL], reject=NO_FAULTS, ktap=True))
         # What a person at the machine sees: the screen, read back through
         # QEMU's monitor and decoded (tests/qemu/screen.py).
         # VGA text has 25 rows: show only notices there, so the banner
@@ -237,6 +239,14 @@ def boots(build):
         Boot('bad-initrd-magic', common, initrd=badmagic, firmware='uefi',
              expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
              reject=NO_FAULTS),
+        # A bigger reserved chunk from the command line, and the
+        # statistics in Linux's percpu_stats layout at the end of boot.
+        Boot('percpu-reserve-stats', f'{common} ktest=percpu_alloc,percpu percpu.reserve=16384 percpu_stats',
+             smp=3, expect=[r'^percpu: Embedded \d+ pages/cpu s\d+ r16384 d\d+ u\d+$',
+                            r'^Percpu Memory Statistics$', r'^  reserved_size       :        16384$',
+                            r'^  nr_failed           :            1$', r'^Chunk: <- Reserved Chunk$',
+                            r'^Chunk: <- First Chunk$', PERCPU_FAIL, POWEROFF],
+             reject=NO_FAULTS, ktap=True),
         Boot('bad-cmdline-unknown-key', f'{common} lodaer=legacy',
              expect=[r"^cmdline: unknown parameter 'lodaer' ignored$", POWEROFF],
              reject=NO_FAULTS),
@@ -258,7 +268,7 @@ def boots(build):
                        [(12, 'bios', '2,3,2'), (12, 'uefi', '2,3,2')]:
         name = f'smp-{n}-{fw}' + ('-topology' if topo else '')
         matrix.append(Boot(name, f'{common} ktest=all ktest_cpus={n}', fw, smp=n, topology=topo,
-                           expect=STANDARD + [rf'^smp: {n} CPUs online$'],
+                           expect=STANDARD + [rf'^smp: {n} CPUs online$', PERCPU_FAIL],
                            reject=NO_FAULTS, ktap=True))
     matrix += [
         # A CPU that never answers its IPIs is reported and skipped; the

@@ -51,16 +51,18 @@ extern unsigned long __per_cpu_offset[];
  *	0                       s                    s+r                      u
  *
  * PERCPU_MODULE_RESERVE and PERCPU_DYNAMIC_RESERVE are Linux's values
- * (include/linux/percpu.h); the per-CPU allocator serves the reserved and
- * dynamic regions from these.  The dynamic region takes whatever the
- * rounding up of the unit to a power-of-two number of pages leaves.
+ * (include/linux/percpu.h); r is PERCPU_MODULE_RESERVE unless the command
+ * line says percpu.reserve=BYTES.  The per-CPU allocator (mm/percpu.c)
+ * serves the reserved and dynamic regions.  The dynamic region takes
+ * whatever the rounding up of the unit to a power-of-two number of pages
+ * leaves.
  */
 #define PERCPU_MODULE_RESERVE	(8 << 10)
 #define PERCPU_DYNAMIC_RESERVE	(28 << 10)
 
 struct pcpu_layout {
 	size_t static_size;	/* s: the template, rounded to 64 bytes */
-	size_t reserved_size;	/* r: PERCPU_MODULE_RESERVE */
+	size_t reserved_size;	/* r: percpu.reserve=, PERCPU_MODULE_RESERVE */
 	size_t dyn_size;	/* d: >= PERCPU_DYNAMIC_RESERVE */
 	size_t unit_size;	/* u = s + r + d, PAGE_SIZE << unit_order */
 	unsigned int unit_order;
@@ -68,17 +70,21 @@ struct pcpu_layout {
 
 /* Set by setup_per_cpu_areas(). */
 extern struct pcpu_layout pcpu_first_chunk_layout;
-extern void *pcpu_unit_base[];	/* CPU c's unit (direct-map address) */
+/* CPU c's unit: base + c * unit_size, in the vmap area (the units are
+ * separate page blocks mapped side by side, as Linux's first chunk). */
+extern void *pcpu_unit_base[];
 
 /*
  * Pure layout arithmetic (no kernel globals; kernel/percpu_layout.c).
- * pcpu_build_layout() sizes a unit for a template of 'static_size' bytes;
+ * pcpu_build_layout() sizes a unit for a template of 'static_size' bytes
+ * and a reserved region of 'reserved_size' (a multiple of 4);
  * 0, or -1 if it cannot fit in a buddy block of 2^max_order pages.
  * pcpu_fill_offsets() sets offsets[c] = units[c] - template_start, the
  * value GS base and per_cpu_ptr() add to a template address.
  */
-int pcpu_build_layout(size_t static_size, size_t page_size,
-		      unsigned int max_order, struct pcpu_layout *out);
+int pcpu_build_layout(size_t static_size, size_t reserved_size,
+		      size_t page_size, unsigned int max_order,
+		      struct pcpu_layout *out);
 void pcpu_fill_offsets(unsigned long *offsets, void *const *units,
 		       unsigned int nr, const void *template_start);
 
@@ -92,6 +98,61 @@ void setup_per_cpu_areas(unsigned int nr_possible);
 void percpu_init_cpu(unsigned int cpu);
 
 #define MSR_GS_BASE		0xC0000101	/* IA32_GS_BASE */
+
+/* ---- the per-CPU allocator (mm/percpu.c) ---------------------------- */
+
+/*
+ * As Linux: a new per-CPU area of 'size' bytes aligned to 'align' (a
+ * power of two up to PAGE_SIZE; smaller than 4 counts as 4), zeroed on
+ * every possible CPU.  The result is used through per_cpu_ptr(p, cpu),
+ * this_cpu_ptr(p) and this_cpu_*(*p); NULL on failure, with Linux's
+ * "PERCPU: allocation failed, size=S align=A, REASON" line (the first ten
+ * times).  Both may sleep (they take pcpu_alloc_mutex).
+ *
+ * __alloc_reserved_percpu takes from the reserved chunk only, next to the
+ * static area: for a module's own DEFINE_PER_CPU variables.
+ */
+void *__alloc_percpu(size_t size, size_t align);
+void *__alloc_reserved_percpu(size_t size, size_t align);
+#define alloc_percpu(type)						\
+	((__typeof__(type) *)__alloc_percpu(sizeof(type),		\
+					    __alignof__(type)))
+/* Give an area back; NULL is a no-op.  Never sleeps, any context. */
+void free_percpu(void *ptr);
+
+/* The reserved chunk's use in bytes: now, the most since boot (or the
+ * last reset), and its size.  The storm reports reserved_peak. */
+size_t pcpu_reserved_used(void);
+size_t pcpu_reserved_peak(void);
+void pcpu_reserved_peak_reset(void);
+size_t pcpu_reserved_total(void);
+
+/* Global counters (Linux's percpu_stats), for tests and reports. */
+struct pcpu_alloc_info {
+	unsigned long long nr_alloc, nr_dealloc, nr_cur_alloc, nr_max_alloc;
+	unsigned int nr_chunks, nr_max_chunks;
+	unsigned int nr_empty_chunks;	/* dynamic chunks holding nothing */
+	unsigned long nr_populated;	/* dynamic chunks' pages, all units */
+	unsigned long nr_failures;	/* failed allocations, reported or not */
+	size_t unit_size;		/* the distance between two units */
+};
+void pcpu_get_stats(struct pcpu_alloc_info *info);
+/* The last failure line (without newline), "" if none yet. */
+const char *pcpu_last_failure_msg(void);
+/* Print everything in the layout of Linux's percpu_stats file; the
+ * second only if the command line has percpu_stats. */
+void pcpu_stats_show(void);
+void pcpu_stats_maybe_show(void);
+/* Release empty dynamic chunks but one (also done by each allocation). */
+void pcpu_balance_workfn(void);
+
+/* For setup_per_cpu_areas (kernel/percpu_setup.c): map the units side by
+ * side in the vmap area (their base, or 0), then hand the reserved and
+ * dynamic regions to the allocator. */
+unsigned long pcpu_map_first_chunk(void *const *units, unsigned int nr,
+				   size_t unit_size);
+void pcpu_setup_first_chunk(const struct pcpu_layout *l, unsigned int nr,
+			    unsigned long base);
 
 /* ---- addresses ------------------------------------------------------ */
 

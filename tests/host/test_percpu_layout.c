@@ -23,7 +23,7 @@ static void test_small_template(void **state)
 	struct pcpu_layout l;
 
 	(void)state;
-	assert_int_equal(pcpu_build_layout(12, PAGE, 10, &l), 0);
+	assert_int_equal(pcpu_build_layout(12, PERCPU_MODULE_RESERVE, PAGE, 10, &l), 0);
 	assert_int_equal(l.static_size, 64);
 	assert_int_equal(l.reserved_size, PERCPU_MODULE_RESERVE);
 	assert_int_equal(l.unit_size, 65536);
@@ -37,7 +37,7 @@ static void test_rules_hold(void **state)
 	for (size_t s = 0; s <= (1UL << 20); s += 13) {
 		struct pcpu_layout l;
 
-		assert_int_equal(pcpu_build_layout(s, PAGE, 10, &l), 0);
+		assert_int_equal(pcpu_build_layout(s, PERCPU_MODULE_RESERVE, PAGE, 10, &l), 0);
 		assert_true(l.static_size >= s && l.static_size % 64 == 0);
 		assert_int_equal(l.static_size + l.reserved_size + l.dyn_size,
 				 l.unit_size);
@@ -55,9 +55,27 @@ static void test_too_big(void **state)
 	struct pcpu_layout l;
 
 	(void)state;
-	assert_int_equal(pcpu_build_layout(PAGE << 10, PAGE, 10, &l), -1);
-	assert_int_equal(pcpu_build_layout((size_t)-1, PAGE, 10, &l), -1);
-	assert_int_equal(pcpu_build_layout(0, 0, 10, &l), -1);
+	assert_int_equal(pcpu_build_layout(PAGE << 10, PERCPU_MODULE_RESERVE, PAGE, 10, &l), -1);
+	assert_int_equal(pcpu_build_layout((size_t)-1, PERCPU_MODULE_RESERVE, PAGE, 10, &l), -1);
+	assert_int_equal(pcpu_build_layout(0, PERCPU_MODULE_RESERVE, 0, 10, &l), -1);
+}
+
+/* percpu.reserve=: any multiple of 4, 0 included; d keeps its floor. */
+static void test_reserve_sizes(void **state)
+{
+	struct pcpu_layout l;
+	size_t r[] = { 0, 4, 304, 8192, 16384, 100000 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		assert_int_equal(pcpu_build_layout(4000, r[i], PAGE, 10, &l), 0);
+		assert_int_equal(l.reserved_size, r[i]);
+		assert_int_equal(l.static_size + l.reserved_size + l.dyn_size,
+				 l.unit_size);
+		assert_true(l.dyn_size >= PERCPU_DYNAMIC_RESERVE);
+	}
+	assert_int_equal(pcpu_build_layout(4000, 6, PAGE, 10, &l), -1);
+	assert_int_equal(pcpu_build_layout(4000, (size_t)-4, PAGE, 10, &l), -1);
 }
 
 static void test_offsets(void **state)
@@ -86,6 +104,7 @@ int main(void)
 		cmocka_unit_test(test_small_template),
 		cmocka_unit_test(test_rules_hold),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_reserve_sizes),
 		cmocka_unit_test(test_offsets),
 	};
 
