@@ -19,6 +19,7 @@
  * says where each one is); no NUMA grouping.  The per-CPU allocator
  * (mm/percpu.c, later) hands out the reserved and dynamic regions.
  */
+#include <kernel/export.h>
 #include <kernel/io.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
@@ -27,16 +28,22 @@
 #include <kernel/string.h>
 
 unsigned long __per_cpu_offset[NR_CPUS];
+EXPORT_SYMBOL(__per_cpu_offset);
 void *pcpu_unit_base[NR_CPUS];
 struct pcpu_layout pcpu_first_chunk_layout;
 
 /* The boot CPU is possible and online before anything is set up. */
 struct cpumask __cpu_possible_mask = { .bits = { 1 } };
+EXPORT_SYMBOL(__cpu_possible_mask);
 struct cpumask __cpu_online_mask = { .bits = { 1 } };
+EXPORT_SYMBOL(__cpu_online_mask);
 unsigned int nr_cpu_ids = 1;
+EXPORT_SYMBOL(nr_cpu_ids);
 
 DEFINE_PER_CPU(unsigned int, cpu_number);
+EXPORT_SYMBOL(cpu_number);
 DEFINE_PER_CPU(unsigned long, this_cpu_off);
+EXPORT_SYMBOL(this_cpu_off);
 
 void percpu_init_cpu(unsigned int cpu)
 {
