@@ -145,8 +145,12 @@ struct module {
 	struct list_head target_list;
 	int refcnt;
 
-	/* Room for the loader to grow without changing the .ko's layout. */
-	unsigned long reserved[4];
+	/*
+	 * Room for the loader to grow without changing the .ko's layout;
+	 * it also makes the struct 320 bytes, so that readelf's size of
+	 * .gnu.linkonce.this_module is not kvm's per-CPU 304 by chance.
+	 */
+	unsigned long reserved[6];
 };
 
 #ifdef MODULE
@@ -170,11 +174,11 @@ extern struct module __this_module;
 
 /* Linux's aliases: the loader's __this_module names these two. */
 #define module_init(initfn)						\
-	static inline __typeof__(initfn) *__inittest(void)		\
+	static inline __unused __typeof__(initfn) *__inittest(void)		\
 	{ return initfn; }						\
 	int init_module(void) __attribute__((alias(#initfn)))
 #define module_exit(exitfn)						\
-	static inline __typeof__(exitfn) *__exittest(void)		\
+	static inline __unused __typeof__(exitfn) *__exittest(void)		\
 	{ return exitfn; }						\
 	void cleanup_module(void) __attribute__((alias(#exitfn)))
 #else
