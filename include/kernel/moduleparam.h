@@ -56,23 +56,25 @@ struct kernel_param {
 #define __param_enum_charp	PARAM_CHARP
 
 #ifdef MODULE
-#define module_param(name, type, perm)					\
-	_Static_assert(__builtin_types_compatible_p(__typeof__(name),	\
-						    __param_ctype_##type), \
-		       "module_param " #name ": variable is not " #type); \
-	MODULE_INFO(parmtype, #name ":" #type);				\
-	static const char __param_str_##name[] = #name;			\
-	static const struct kernel_param __param_##name __used		\
+/* The macro's parameters are not called name/type/perm: those are the
+ * struct's field names, which the designated initializer needs intact. */
+#define module_param(var, kind, mode)					\
+	_Static_assert(__builtin_types_compatible_p(__typeof__(var),	\
+						    __param_ctype_##kind), \
+		       "module_param " #var ": variable is not " #kind); \
+	MODULE_INFO(parmtype, #var ":" #kind);				\
+	static const char __param_str_##var[] = #var;			\
+	static const struct kernel_param __param_##var __used		\
 		__section("__param") __aligned(8) = {			\
-		.name = __param_str_##name,				\
-		.type = __param_enum_##type,				\
-		.perm = (perm),						\
-		.arg = &(name),						\
+		.name = __param_str_##var,				\
+		.type = __param_enum_##kind,				\
+		.perm = (mode),						\
+		.arg = &(var),						\
 	}
 #define MODULE_PARM_DESC(name, text)	MODULE_INFO(parm, #name ":" text)
 #else
 /* Built into the kernel: kernel/params.c's early_param covers that. */
-#define module_param(name, type, perm)
+#define module_param(var, kind, mode)
 #define MODULE_PARM_DESC(name, text)
 #endif
 
