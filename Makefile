@@ -25,6 +25,7 @@ endif
 LD		:= $(CROSS_COMPILE)ld
 NM		:= $(CROSS_COMPILE)nm
 OBJCOPY		:= $(CROSS_COMPILE)objcopy
+OBJDUMP		:= $(CROSS_COMPILE)objdump
 NASM		?= nasm
 HOSTCC		?= cc
 PYTHON		?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
@@ -64,7 +65,7 @@ ISO		:= $(O)/mkernel.iso
 HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
-.PHONY: all kernel iso initrd run test test-host test-qemu help clean deps \
+.PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
 	test-long test-bochs deps-bochs fuzz bench \
 	check-format
 
@@ -82,6 +83,7 @@ help:
 	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
+	@echo '  make modules    the demo modules: $(O)/modules/*.ko'
 	@echo '  make initrd     the initrd: $(INITRD)'
 	@echo '  make deps       install the Debian packages the build and tests need'
 	@echo '  make clean      remove $(O)/'
@@ -152,14 +154,68 @@ $(KERNEL): $(KERNEL_OBJS) $(O)/ksyms0.o linker.ld tools/ksyms.sh
 
 -include $(KERNEL_OBJS:.o=.d)
 
+# ---- modules ------------------------------------------------------------
+#
+# Each folder modules/<name>/ holds one module's C files (docs/modules.md):
+#   1. each .c is compiled with the kernel's flags and -DMODULE (the same
+#      code model, no red zone, no SSE: a module runs as kernel code);
+#   2. the objects are joined with `ld -r` into $(O)/modules/<name>.o;
+#   3. tools/modpost.py reads all of those and the kernel's exports and
+#      writes <name>.mod.c: the struct module descriptor and the .modinfo
+#      strings name= and depends= (the modules whose exports it uses);
+#   4. `ld -r` joins <name>.o and <name>.mod.o into <name>.ko, without
+#      debug sections (Linux's INSTALL_MOD_STRIP=1): the loader only needs
+#      the symbol table.
+MODULE_NAMES	:= $(sort $(patsubst modules/%/,%,$(dir $(wildcard modules/*/*.c))))
+MODULE_KOS	:= $(MODULE_NAMES:%=$(O)/modules/%.ko)
+MODULE_CFLAGS	:= $(KERNEL_CFLAGS) -DMODULE
+STORM_CONF	:= modules/storm.conf
+
+modules: $(MODULE_KOS)
+
+$(O)/modules/%.o: modules/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC [M]  $<')
+	$(Q)$(CC) $(MODULE_CFLAGS) \
+		-DKBUILD_MODNAME='"$(notdir $(patsubst %/,%,$(dir $<)))"' -c $< -o $@
+
+define module_rules
+$(1)_OBJS := $$(patsubst modules/%.c,$$(O)/modules/%.o,$$(wildcard modules/$(1)/*.c))
+$$(O)/modules/$(1).o: $$($(1)_OBJS)
+	$$(Q)$$(LD) -r -o $$@ $$^
+$$(O)/modules/$(1).ko: $$(O)/modules/$(1).o $$(O)/modules/$(1).mod.o
+	@$$(if $$(Q),echo '  LD [M]  $$@')
+	$$(Q)$$(LD) -r --strip-debug -o $$@ $$^
+-include $$($(1)_OBJS:.o=.d)
+endef
+$(foreach m,$(MODULE_NAMES),$(eval $(call module_rules,$(m))))
+
+$(O)/modules/.modpost: $(MODULE_NAMES:%=$(O)/modules/%.o) $(KERNEL) tools/modpost.py
+	@$(if $(Q),echo '  MODPOST $(words $(MODULE_NAMES)) modules')
+	$(Q)$(PYTHON) tools/modpost.py --objdump $(OBJDUMP) --kernel $(KERNEL) \
+		--out $(O)/modules $(MODULE_NAMES:%=$(O)/modules/%.o)
+	@touch $@
+
+$(O)/modules/%.mod.c: $(O)/modules/.modpost
+	@test -f $@
+# Generated sources worth keeping to read (and to spare a rebuild).
+.SECONDARY: $(MODULE_NAMES:%=$(O)/modules/%.mod.c)
+
+$(O)/modules/%.mod.o: $(O)/modules/%.mod.c
+	$(Q)$(CC) $(MODULE_CFLAGS) -c $< -o $@
+
+-include $(MODULE_NAMES:%=$(O)/modules/%.mod.d)
+
 # ---- initrd and ISO ----------------------------------------------------
 
 initrd: $(INITRD)
 
 # The staging folder is rebuilt each time: it is cheap and never stale.
+# The modules go to lib/modules/, modules/storm.conf to etc/storm.conf.
 .PHONY: $(INITRD)
-$(INITRD):
-	$(Q)tools/mkinitrd.sh $@ $(O)/initrd-root "$(INITRD_EXTRA)"
+$(INITRD): $(MODULE_KOS) $(STORM_CONF)
+	$(Q)MODULES_DIR=$(O)/modules STORM_CONF=$(STORM_CONF) \
+		tools/mkinitrd.sh $@ $(O)/initrd-root "$(INITRD_EXTRA)"
 
 iso: $(ISO)
 

@@ -23,6 +23,7 @@
  * dynamic one.  No NUMA grouping.
  */
 #include <kernel/cmdline.h>
+#include <kernel/export.h>
 #include <kernel/io.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
@@ -31,13 +32,17 @@
 #include <kernel/string.h>
 
 unsigned long __per_cpu_offset[NR_CPUS];
+EXPORT_SYMBOL(__per_cpu_offset);
 void *pcpu_unit_base[NR_CPUS];
 struct pcpu_layout pcpu_first_chunk_layout;
 
 /* The boot CPU is possible and online before anything is set up. */
 struct cpumask __cpu_possible_mask = { .bits = { 1 } };
+EXPORT_SYMBOL(__cpu_possible_mask);
 struct cpumask __cpu_online_mask = { .bits = { 1 } };
+EXPORT_SYMBOL(__cpu_online_mask);
 unsigned int nr_cpu_ids = 1;
+EXPORT_SYMBOL(nr_cpu_ids);
 
 KERNEL_PARAM_NAMED(percpu_reserve, "percpu.reserve",
 		   "bytes of the reserved per-CPU chunk for modules (default 8192)");
@@ -57,7 +62,9 @@ static size_t pcpu_reserve_param(void)
 }
 
 DEFINE_PER_CPU(unsigned int, cpu_number);
+EXPORT_SYMBOL(cpu_number);
 DEFINE_PER_CPU(unsigned long, this_cpu_off);
+EXPORT_SYMBOL(this_cpu_off);
 
 void percpu_init_cpu(unsigned int cpu)
 {

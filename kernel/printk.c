@@ -21,6 +21,7 @@
  * under their own lock, and the panicking CPU is silent meanwhile, so
  * lines do not interleave in practice.
  */
+#include <kernel/export.h>
 #include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
@@ -172,6 +173,7 @@ int vprintk(const char *fmt, va_list ap)
 	log_and_emit(level, buf, len);
 	return len;
 }
+EXPORT_SYMBOL(vprintk);
 
 int printk(const char *fmt, ...)
 {
@@ -183,6 +185,7 @@ int printk(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(printk);
 
 /*
  * One CPU panics; a second one that panics meanwhile just stops (the
@@ -213,3 +216,4 @@ void panic(const char *fmt, ...)
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	machine_panic_halt();
 }
+EXPORT_SYMBOL(panic);

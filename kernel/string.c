@@ -5,6 +5,7 @@
  * (for struct copies and the like), so these must exist even if no source
  * file calls them.  Plain loops: clear beats fast here.
  */
+#include <kernel/export.h>
 #include <kernel/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -16,6 +17,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 	return dst;
 }
+EXPORT_SYMBOL(memcpy);
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -28,6 +30,7 @@ void *memmove(void *dst, const void *src, size_t n)
 		d[n] = s[n];
 	return dst;
 }
+EXPORT_SYMBOL(memmove);
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -37,6 +40,7 @@ void *memset(void *dst, int c, size_t n)
 		*d++ = (unsigned char)c;
 	return dst;
 }
+EXPORT_SYMBOL(memset);
 
 int memcmp(const void *a, const void *b, size_t n)
 {
@@ -47,6 +51,7 @@ int memcmp(const void *a, const void *b, size_t n)
 			return *x - *y;
 	return 0;
 }
+EXPORT_SYMBOL(memcmp);
 
 size_t strlen(const char *s)
 {
@@ -56,6 +61,7 @@ size_t strlen(const char *s)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strlen);
 
 size_t strnlen(const char *s, size_t max)
 {
@@ -65,6 +71,7 @@ size_t strnlen(const char *s, size_t max)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strnlen);
 
 int strcmp(const char *a, const char *b)
 {
@@ -72,6 +79,7 @@ int strcmp(const char *a, const char *b)
 		a++, b++;
 	return (unsigned char)*a - (unsigned char)*b;
 }
+EXPORT_SYMBOL(strcmp);
 
 int strncmp(const char *a, const char *b, size_t n)
 {
@@ -83,6 +91,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+EXPORT_SYMBOL(strncmp);
 
 char *strchr(const char *s, int c)
 {
@@ -93,6 +102,7 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+EXPORT_SYMBOL(strchr);
 
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
@@ -106,3 +116,4 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+EXPORT_SYMBOL(strlcpy);

@@ -9,6 +9,7 @@
  *
  * Pure code: compiled into the kernel and into tests/host/test_vsprintf.c.
  */
+#include <kernel/export.h>
 #include <stdarg.h>
 #include <kernel/compiler.h>
 
@@ -258,6 +259,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;
 }
+EXPORT_SYMBOL(vsnprintf);
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
@@ -269,3 +271,4 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(snprintf);

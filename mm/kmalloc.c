@@ -32,6 +32,7 @@
  * returns NULL (Linux returns ZERO_SIZE_PTR), no alignment beyond the
  * object's size.
  */
+#include <kernel/export.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include "internal.h"
@@ -201,6 +202,7 @@ void *kmalloc(size_t size)
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	return p;
 }
+EXPORT_SYMBOL(kmalloc);
 
 void *kzalloc(size_t size)
 {
@@ -210,6 +212,7 @@ void *kzalloc(size_t size)
 		memset(p, 0, size);
 	return p;
 }
+EXPORT_SYMBOL(kzalloc);
 
 static void slab_free(struct page *page, void *ptr)
 {
@@ -275,6 +278,7 @@ void kfree(const void *ptr)
 	}
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }
+EXPORT_SYMBOL(kfree);
 
 void kmalloc_get_stats(uint64_t *objects, uint64_t *bytes)
 {

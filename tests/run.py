@@ -4,7 +4,10 @@
 It runs, and counts as one test each:
   * every case of every host unit test (build/host/test_*, cmocka, under
     ASan and UBSan), read as TAP;
-  * the kernel build with clang, warning-free (gcc built it already);
+  * the kernel and modules build with clang, warning-free (gcc built
+    them already);
+  * the built modules and the initrd's lib/modules/ and etc/storm.conf
+    (tests/modules_check.py);
   * QEMU boots of the hybrid image, BIOS and UEFI, from CD and USB, plus
     the bad-input boots (corrupt initrd, unknown parameter, faults): for
     each, the QEMU exit status and the serial-log lines it must show, and
@@ -28,6 +31,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
 import ktap  # noqa: E402
+import modules_check  # noqa: E402
 import screen  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
@@ -145,10 +149,17 @@ def fuzz_short(build, report, seconds=10):
 # ---- builds -------------------------------------------------------------
 
 def clang_build(build, report):
-    rc, out, _ = run(['make', '--no-print-directory', 'kernel', 'CC=clang',
-                      f'O={build}/clang'], 600, cwd=ROOT)
+    rc, out, _ = run(['make', '--no-print-directory', 'kernel', 'modules',
+                      'CC=clang', f'O={build}/clang'], 600, cwd=ROOT)
     tail = ' | '.join(out.strip().splitlines()[-3:])
-    report.add('build: kernel with clang -Wall -Wextra -Werror', rc == 0, tail)
+    report.add('build: kernel and modules with clang -Wall -Wextra -Werror',
+               rc == 0, tail)
+    if rc == 0:
+        kos = sorted((build / 'clang' / 'modules').glob('*.ko'))
+        problems = [f'{ko.name}: {p}' for ko in kos
+                    for p in modules_check.check_module(ko)]
+        report.add('build: clang modules laid out as gcc ones',
+                   kos and not problems, '; '.join(problems) or 'no .ko')
 
 
 # ---- QEMU boots ---------------------------------------------------------
@@ -446,6 +457,7 @@ def main():
     if not args.host_only and not args.qemu_only:
         clang_build(build, report)
     if not args.host_only:
+        modules_check.check(build, report)
         qemu_tests(build, report, args.jobs, 'test')
     print(f'{report.passed} passed, {report.failed} failed', flush=True)
     return 1 if report.failed else 0

@@ -3,7 +3,8 @@
 #
 # The initrd is a cpio archive in the "newc" format, as Linux's initramfs.
 # STAGING is rebuilt from scratch: etc/ from the tree, lib/modules/ from
-# the built modules (once they exist), then EXTRA_DIR's tree on top
+# the built modules (MODULES_DIR=dir of *.ko), etc/storm.conf from
+# STORM_CONF=file, then EXTRA_DIR's tree on top
 # (INITRD_EXTRA=dir on the make command line), so anyone can add files.
 set -eu
 out=$1 stage=$2 extra=${3:-}
@@ -15,6 +16,10 @@ This file comes from the initrd that tools/mkinitrd.sh built.
 MOTD
 if [ -n "${MODULES_DIR:-}" ] && [ -d "$MODULES_DIR" ]; then
 	find "$MODULES_DIR" -maxdepth 1 -name '*.ko' -exec cp {} "$stage/lib/modules/" \;
+fi
+# The storm's module list (modules/storm.conf; issue 6).
+if [ -n "${STORM_CONF:-}" ]; then
+	cp "$STORM_CONF" "$stage/etc/storm.conf"
 fi
 if [ -n "$extra" ]; then
 	if [ ! -d "$extra" ]; then

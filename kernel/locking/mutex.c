@@ -13,6 +13,7 @@
  * the same lock, so the hand-over cannot be missed (the wait-queue
  * argument of include/kernel/wait.h).
  */
+#include <kernel/export.h>
 #include <kernel/mutex.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -32,6 +33,7 @@ void __mutex_init(struct mutex *lock, const char *name)
 	INIT_LIST_HEAD(&lock->wait_list);
 	lock->name = name;
 }
+EXPORT_SYMBOL(__mutex_init);
 
 void mutex_lock(struct mutex *lock)
 {
@@ -65,6 +67,7 @@ void mutex_lock(struct mutex *lock)
 	__set_current_state(TASK_RUNNING);
 	spin_unlock_irqrestore(&lock->wait_lock, flags);
 }
+EXPORT_SYMBOL(mutex_lock);
 
 int mutex_trylock(struct mutex *lock)
 {
@@ -78,6 +81,7 @@ int mutex_trylock(struct mutex *lock)
 	spin_unlock_irqrestore(&lock->wait_lock, flags);
 	return taken;
 }
+EXPORT_SYMBOL(mutex_trylock);
 
 void mutex_unlock(struct mutex *lock)
 {
@@ -109,3 +113,4 @@ void mutex_unlock(struct mutex *lock)
 		wake_up_process(next);
 	spin_unlock_irqrestore(&lock->wait_lock, flags);
 }
+EXPORT_SYMBOL(mutex_unlock);

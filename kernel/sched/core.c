@@ -41,6 +41,7 @@
  * Simplifications: no load balancing or migration (a task's CPU is fixed
  * at creation); one priority, one-tick round-robin slices; no signals.
  */
+#include <kernel/export.h>
 #include <kernel/apic.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
@@ -74,7 +75,9 @@ struct rq {
 
 static DEFINE_PER_CPU_ALIGNED(struct rq, runqueues);
 DEFINE_PER_CPU(int, __preempt_count);
+EXPORT_SYMBOL(__preempt_count);
 DEFINE_PER_CPU(int, sched_need_resched);
+EXPORT_SYMBOL(sched_need_resched);
 
 /* The boot context: kmain, on the boot stack, CPU 0's first task.  Every
  * CPU's current_task starts here (the per-CPU template) until the CPU
@@ -89,6 +92,7 @@ static struct task_struct init_task = {
 	.comm = "kmain",
 };
 DEFINE_PER_CPU(struct task_struct *, current_task) = &init_task;
+EXPORT_SYMBOL(current_task);
 
 static unsigned long threads_created, threads_freed, atomic_sleep_reports;
 
@@ -294,6 +298,7 @@ void schedule(void)
 	__schedule(false);
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(schedule);
 
 /* preempt_enable() reached 0 with a switch pending. */
 void preempt_schedule(void)
@@ -308,6 +313,7 @@ void preempt_schedule(void)
 	} while (need_resched());
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(preempt_schedule);
 
 /* Interrupts are off (an interrupt gate) and stay off until iretq. */
 void irqentry_exit_cond_resched(struct pt_regs *regs)
@@ -326,12 +332,14 @@ void yield(void)
 	__set_current_state(TASK_RUNNING);
 	schedule();
 }
+EXPORT_SYMBOL(yield);
 
 void cond_resched(void)
 {
 	if (need_resched() && preemptible())
 		schedule();
 }
+EXPORT_SYMBOL(cond_resched);
 
 /* ---- waking ----------------------------------------------------------- */
 
@@ -368,6 +376,7 @@ int wake_up_process(struct task_struct *p)
 {
 	return try_to_wake_up(p, TASK_NORMAL);
 }
+EXPORT_SYMBOL(wake_up_process);
 
 /* ---- timeouts --------------------------------------------------------- */
 
@@ -409,12 +418,14 @@ long schedule_timeout(long timeout)
 	left = (long)(expires - jiffies);
 	return left < 0 ? 0 : left;
 }
+EXPORT_SYMBOL(schedule_timeout);
 
 long schedule_timeout_uninterruptible(long timeout)
 {
 	set_current_state(TASK_UNINTERRUPTIBLE);
 	return schedule_timeout(timeout);
 }
+EXPORT_SYMBOL(schedule_timeout_uninterruptible);
 
 /* The timer interrupt, on every CPU (kernel/time/tick.c). */
 void scheduler_tick(void)

@@ -10,6 +10,7 @@
  * woken (condition true at the check, or a timeout).  Exclusive waiters
  * (WQ_FLAG_EXCLUSIVE, at the tail) are woken nr at a time; the others all.
  */
+#include <kernel/export.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
 
@@ -18,6 +19,7 @@ void init_waitqueue_head(struct wait_queue_head *wq_head)
 	spin_lock_init(&wq_head->lock, "wait_queue_head");
 	INIT_LIST_HEAD(&wq_head->head);
 }
+EXPORT_SYMBOL(init_waitqueue_head);
 
 void add_wait_queue(struct wait_queue_head *wq_head,
 		    struct wait_queue_entry *wq_entry)
@@ -28,6 +30,7 @@ void add_wait_queue(struct wait_queue_head *wq_head,
 	list_add(&wq_entry->entry, &wq_head->head);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
 }
+EXPORT_SYMBOL(add_wait_queue);
 
 void remove_wait_queue(struct wait_queue_head *wq_head,
 		       struct wait_queue_entry *wq_entry)
@@ -37,6 +40,7 @@ void remove_wait_queue(struct wait_queue_head *wq_head,
 	list_del_init(&wq_entry->entry);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
 }
+EXPORT_SYMBOL(remove_wait_queue);
 
 void prepare_to_wait(struct wait_queue_head *wq_head,
 		     struct wait_queue_entry *wq_entry, int state)
@@ -49,6 +53,7 @@ void prepare_to_wait(struct wait_queue_head *wq_head,
 	set_current_state(state);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
 }
+EXPORT_SYMBOL(prepare_to_wait);
 
 void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 			       struct wait_queue_entry *wq_entry, int state)
@@ -61,6 +66,7 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 	set_current_state(state);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
 }
+EXPORT_SYMBOL(prepare_to_wait_exclusive);
 
 void finish_wait(struct wait_queue_head *wq_head,
 		 struct wait_queue_entry *wq_entry)
@@ -76,6 +82,7 @@ void finish_wait(struct wait_queue_head *wq_head,
 		spin_unlock_irqrestore(&wq_head->lock, flags);
 	}
 }
+EXPORT_SYMBOL(finish_wait);
 
 int default_wake_function(struct wait_queue_entry *wq_entry,
 			  unsigned int mode, int flags, void *key)
@@ -84,6 +91,7 @@ int default_wake_function(struct wait_queue_entry *wq_entry,
 	(void)key;
 	return try_to_wake_up(wq_entry->private, mode);
 }
+EXPORT_SYMBOL(default_wake_function);
 
 int autoremove_wake_function(struct wait_queue_entry *wq_entry,
 			     unsigned int mode, int flags, void *key)
@@ -94,6 +102,7 @@ int autoremove_wake_function(struct wait_queue_entry *wq_entry,
 		list_del_init(&wq_entry->entry);
 	return ret;
 }
+EXPORT_SYMBOL(autoremove_wake_function);
 
 void __wake_up_locked(struct wait_queue_head *wq_head, unsigned int mode,
 		      int nr)
@@ -120,3 +129,4 @@ void __wake_up(struct wait_queue_head *wq_head, unsigned int mode, int nr,
 	__wake_up_locked(wq_head, mode, nr);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
 }
+EXPORT_SYMBOL(__wake_up);

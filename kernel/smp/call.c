@@ -41,6 +41,7 @@
  * CPU's request works (the slot is separate) but a call from an interrupt
  * that interrupted this CPU's own call is refused with -EBUSY.
  */
+#include <kernel/export.h>
 #include <kernel/apic.h>
 #include <kernel/errno.h>
 #include <kernel/io.h>
@@ -260,6 +261,7 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 	cpumask_set_cpu(cpu, &to);
 	return call_function_many(&to, func, info, wait, false);
 }
+EXPORT_SYMBOL(smp_call_function_single);
 
 /* The online CPUs but this one. */
 static void others(struct cpumask *to)
@@ -278,6 +280,7 @@ int smp_call_function(smp_call_func_t func, void *info, int wait)
 	others(&to);
 	return call_function_many(&to, func, info, wait, false);
 }
+EXPORT_SYMBOL(smp_call_function);
 
 int on_each_cpu(smp_call_func_t func, void *info, int wait)
 {
@@ -286,3 +289,4 @@ int on_each_cpu(smp_call_func_t func, void *info, int wait)
 	others(&to);
 	return call_function_many(&to, func, info, wait, true);
 }
+EXPORT_SYMBOL(on_each_cpu);

@@ -20,6 +20,7 @@
  * are assumed to agree (true with an invariant TSC, which QEMU and modern
  * PCs have; not checked yet); no refinement later in boot.
  */
+#include <kernel/export.h>
 #include <kernel/io.h>
 #include <kernel/printk.h>
 #include <kernel/time.h>
@@ -38,6 +39,7 @@ uint64_t tsc_khz(void)
 {
 	return tsc_hz / 1000;
 }
+EXPORT_SYMBOL(tsc_khz);
 
 const char *tsc_calibration_source(void)
 {
@@ -152,6 +154,7 @@ uint64_t ktime_get_ns(void)
 		return 0;
 	return cycles_to_ns(rdtsc_ordered() - tsc_at_boot);
 }
+EXPORT_SYMBOL(ktime_get_ns);
 
 void ndelay(unsigned long nsecs)
 {
@@ -168,6 +171,7 @@ void ndelay(unsigned long nsecs)
 	while (rdtsc_ordered() - start < cycles)
 		cpu_relax();
 }
+EXPORT_SYMBOL(ndelay);
 
 void udelay(unsigned long usecs)
 {
@@ -177,9 +181,11 @@ void udelay(unsigned long usecs)
 	}
 	ndelay(usecs * 1000);
 }
+EXPORT_SYMBOL(udelay);
 
 void mdelay(unsigned long msecs)
 {
 	while (msecs--)
 		udelay(1000);
 }
+EXPORT_SYMBOL(mdelay);

@@ -1,0 +1,200 @@
+/*
+ * include/kernel/module.h - the module ABI: what a module's source says
+ * about itself, and the struct module the kernel keeps for each one.
+ *
+ * A module is an ELF relocatable object (<name>.ko, built by
+ * modules/Makefile.rules and tools/modpost.py; docs/modules.md).  Its C
+ * source uses, as in Linux:
+ *
+ *	module_init(fn)		int fn(void), run once the module is linked;
+ *				non-zero fails the load
+ *	module_exit(fn)		void fn(void), run by delete_module()
+ *	MODULE_LICENSE("GPL")	and MODULE_AUTHOR, MODULE_DESCRIPTION,
+ *				MODULE_VERSION: "key=value\0" strings in
+ *				the .modinfo section
+ *	module_param(v, int, 0444)	(include/kernel/moduleparam.h)
+ *	EXPORT_SYMBOL(sym)	(include/kernel/export.h)
+ *	DEFINE_PER_CPU(t, v)	(include/kernel/percpu.h): lands in the
+ *				module's .data..percpu
+ *	THIS_MODULE		the module's own struct module
+ *
+ * How init and exit reach the loader.  Linux's way, which we keep:
+ * module_init(fn) makes init_module an alias of fn, module_exit(fn) makes
+ * cleanup_module an alias of fn, and the build (tools/modpost.py) writes a
+ * small <name>.mod.c per module that defines
+ *
+ *	struct module __this_module __section(".gnu.linkonce.this_module")
+ *		= { .name = "<name>", .init = init_module,
+ *		    .exit = cleanup_module };
+ *
+ * so the descriptor carries the name and two pointers that the loader's
+ * relocation pass fills in like any other.  The aliases give the entry
+ * points one fixed name whatever the author called them (the symbol table
+ * and a backtrace show both), and generating the descriptor at build time
+ * means a source file cannot get the name wrong.  The loader finds the
+ * section, checks its size is sizeof(struct module), and copies it into
+ * the struct module it keeps (Linux's "mod = (void *)info->sechdrs[
+ * info->index.mod].sh_addr").
+ *
+ * The #ifdef MODULE split: the same headers compile into the kernel, where
+ * module_init() has no loader to call it and .modinfo would only waste
+ * space, so there the info macros vanish.  THIS_MODULE is NULL in the
+ * kernel (Linux's convention: "owned by the kernel itself").
+ */
+#ifndef KERNEL_MODULE_H
+#define KERNEL_MODULE_H
+
+#include <kernel/compiler.h>
+#include <kernel/export.h>
+#include <kernel/list.h>
+#include <kernel/moduleparam.h>
+
+/* Linux's value: 64 - sizeof(unsigned long), so name + state fit a line. */
+#define MODULE_NAME_LEN		56
+
+/*
+ * The states, in Linux's order (include/linux/module.h): LIVE is 0, so a
+ * zeroed struct is not mistaken for a module being set up.
+ *
+ *	UNFORMED  in the list only so that a second load of the same name
+ *		  waits (the 3.8/3.11 fix); not yet linked: invisible to
+ *		  symbol lookups and list walkers
+ *	COMING    linked, exports visible, init running
+ *	LIVE      init returned 0
+ *	GOING     exit running or init failed; about to leave the list
+ */
+enum module_state {
+	MODULE_STATE_LIVE,
+	MODULE_STATE_COMING,
+	MODULE_STATE_GOING,
+	MODULE_STATE_UNFORMED,
+};
+
+/*
+ * Where one part (core or init) of a module lives once laid out: one
+ * allocation from the module area, text first, then read-only data, then
+ * writable data, each boundary page-aligned so the three can be mapped
+ * RX, R and RW (Linux's struct module_layout before 6.4).
+ */
+struct module_layout {
+	void *base;		/* start of the allocation */
+	unsigned int size;	/* whole allocation, a multiple of PAGE_SIZE */
+	unsigned int text_size;	/* [base, base+text_size): RX */
+	unsigned int ro_size;	/* [text_size, ro_size): R, NX */
+				/* [ro_size, size): RW, NX */
+};
+
+/* "source uses target": one per dependency edge (Linux's module_use). */
+struct module_use {
+	struct list_head source_list;	/* on target->source_list */
+	struct list_head target_list;	/* on source->target_list */
+	struct module *source, *target;
+};
+
+struct module {
+	enum module_state state;
+
+	/* On the global module list (kernel/module/main.c's 'modules'). */
+	struct list_head list;
+
+	/* From .gnu.linkonce.this_module: set by tools/modpost.py. */
+	char name[MODULE_NAME_LEN];
+
+	/* Exported symbols: the module's __ksymtab and __ksymtab_gpl. */
+	const struct kernel_symbol *syms;
+	unsigned int num_syms;
+	const struct kernel_symbol *gpl_syms;
+	unsigned int num_gpl_syms;
+
+	/* Parameters: the module's __param section. */
+	const struct kernel_param *kp;
+	unsigned int num_kp;
+
+	/* GPL-compatible license (MODULE_LICENSE): may use _GPL exports. */
+	bool gpl_compatible;
+
+	/* init_module / cleanup_module (NULL if the module has none). */
+	int (*init)(void);
+	void (*exit)(void);
+
+	/* Module memory: core stays while loaded; init is freed after init. */
+	struct module_layout core_layout;
+	struct module_layout init_layout;
+
+	/*
+	 * Per-CPU area: from the reserved chunk, percpu_size bytes aligned
+	 * to percpu_align (the module's .data..percpu); CPU c's copy is at
+	 * per_cpu_ptr(percpu, c).  NULL when the module has no per-CPU data.
+	 */
+	void *percpu;
+	unsigned int percpu_size;
+	unsigned int percpu_align;
+
+	/* The module's own symbol table, for backtraces (kallsyms). */
+	const void *symtab;		/* Elf64_Sym[num_symtab] */
+	unsigned int num_symtab;
+	const char *strtab;
+
+	/*
+	 * References: modules that use this one are on source_list, the
+	 * ones this uses on target_list.  refcnt counts users besides the
+	 * module_use links (try_module_get); delete_module refuses while
+	 * either is non-empty.
+	 */
+	struct list_head source_list;
+	struct list_head target_list;
+	int refcnt;
+
+	/*
+	 * Room for the loader to grow without changing the .ko's layout;
+	 * it also makes the struct 320 bytes, so that readelf's size of
+	 * .gnu.linkonce.this_module is not kvm's per-CPU 304 by chance.
+	 */
+	unsigned long reserved[6];
+};
+
+#ifdef MODULE
+extern struct module __this_module;
+#define THIS_MODULE	(&__this_module)
+#else
+#define THIS_MODULE	((struct module *)0)
+#endif
+
+/* ---- the module's self-description ------------------------------------ */
+
+#define __MODULE_CAT2(a, b)	a##b
+#define __MODULE_CAT(a, b)	__MODULE_CAT2(a, b)
+#define __UNIQUE_ID(prefix)	__MODULE_CAT(__UNIQUE_ID_##prefix, __COUNTER__)
+
+#ifdef MODULE
+/* One "tag=info\0" string in .modinfo, byte-aligned: no padding between. */
+#define MODULE_INFO(tag, info)						\
+	static const char __UNIQUE_ID(tag)[] __used			\
+		__section(".modinfo") __aligned(1) = #tag "=" info
+
+/* Linux's aliases: the loader's __this_module names these two. */
+#define module_init(initfn)						\
+	static inline __unused __typeof__(initfn) *__inittest(void)		\
+	{ return initfn; }						\
+	int init_module(void) __attribute__((alias(#initfn)))
+#define module_exit(exitfn)						\
+	static inline __unused __typeof__(exitfn) *__exittest(void)		\
+	{ return exitfn; }						\
+	void cleanup_module(void) __attribute__((alias(#exitfn)))
+#else
+#define MODULE_INFO(tag, info)
+#define module_init(initfn)
+#define module_exit(exitfn)
+#endif
+
+/*
+ * The licenses Linux treats as GPL-compatible (license_is_gpl_compatible
+ * in include/linux/license.h): only those may use EXPORT_SYMBOL_GPL.
+ */
+#define MODULE_LICENSE(text)	MODULE_INFO(license, text)
+#define MODULE_AUTHOR(text)	MODULE_INFO(author, text)
+#define MODULE_DESCRIPTION(text) MODULE_INFO(description, text)
+#define MODULE_VERSION(text)	MODULE_INFO(version, text)
+#define MODULE_ALIAS(text)	MODULE_INFO(alias, text)
+
+#endif
