@@ -22,6 +22,7 @@ import concurrent.futures
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -57,13 +58,18 @@ class Report:
 
 
 def run(cmd, timeout, **kw):
+    """Run cmd with a time limit; on timeout kill its whole process group
+    (run-qemu.sh's QEMU, run-bochs.sh's bochs), not just the script: an
+    orphaned 64-CPU QEMU would eat the host for the rest of the run."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True, **kw)
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout, **kw)
-        return p.returncode, p.stdout.decode(errors='replace'), False
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b'').decode(errors='replace')
-        return None, out, True
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out.decode(errors='replace'), False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return None, (out or b'').decode(errors='replace'), True
 
 
 # ---- host unit tests ----------------------------------------------------

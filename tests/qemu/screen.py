@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -205,8 +206,10 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
            '--firmware', firmware, '--boot', boot, '--',
            '-qmp', 'unix:%s,server=on,wait=off' % sock] + list(extra_args)
+    # A session of its own, so a kill reaches QEMU and not only the script.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
     serial = []
 
     def pump():
@@ -244,7 +247,7 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         reader.join(timeout=2)
         try:
