@@ -87,6 +87,9 @@ size_t vm_area_size(struct vm_region *r, unsigned long addr);
  * chunks' areas from it too (percpu.c). */
 extern struct vm_region vmap_region;
 
+/* Unmap, shoot down on every CPU, then free (mm/vmap.c). */
+void release_kernel_pages(unsigned long va, size_t npages);
+
 /* Counters, read by mm_get_stats. */
 extern uint64_t vmap_pages_mapped;
 extern uint64_t module_pages_mapped;

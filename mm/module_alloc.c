@@ -37,20 +37,6 @@ static struct vm_region module_region = {
 	.lock = SPINLOCK_INIT("module_region.lock"),
 };
 
-/* Unmap, flush, and free the first 'npages' pages of an area. */
-static void release_pages(unsigned long va, size_t npages)
-{
-	for (size_t i = 0; i < npages; i++) {
-		uint64_t phys;
-
-		unmap_kernel_pages(va + i * PAGE_SIZE, 1, &phys);
-		flush_tlb_kernel_range(va + i * PAGE_SIZE,
-				       va + (i + 1) * PAGE_SIZE);
-		if (phys)
-			free_page(phys_to_virt(phys));
-	}
-}
-
 void *module_alloc(size_t size)
 {
 	size_t npages, i;
@@ -84,7 +70,7 @@ void *module_alloc(size_t size)
 fail_pages:
 	pr_warn("module_alloc: out of memory after %zu of %zu pages\n", i,
 		npages);
-	release_pages(va, i);
+	release_kernel_pages(va, i);
 	vm_area_release(&module_region, va);
 	return NULL;
 }
@@ -102,7 +88,7 @@ void module_memfree(void *addr)
 			addr);
 		return;
 	}
-	release_pages(va, size >> PAGE_SHIFT);
+	release_kernel_pages(va, size >> PAGE_SHIFT);
 	vm_area_release(&module_region, va);
 	__atomic_sub_fetch(&module_pages_mapped, size >> PAGE_SHIFT,
 			   __ATOMIC_RELAXED);

@@ -177,6 +177,30 @@ void iounmap(void *addr)
 }
 
 /*
+ * Unmap 'npages' pages from va on, shoot them down on every CPU, and only
+ * then give them back to the page allocator: no CPU may still reach a page
+ * that someone else has just been given.  In batches, so a large area is
+ * one TLB-shootdown IPI per batch rather than per page.
+ */
+#define RELEASE_BATCH	16
+
+void release_kernel_pages(unsigned long va, size_t npages)
+{
+	while (npages) {
+		size_t n = MIN(npages, (size_t)RELEASE_BATCH);
+		uint64_t phys[RELEASE_BATCH];
+
+		unmap_kernel_pages(va, n, phys);
+		flush_tlb_kernel_range(va, va + n * PAGE_SIZE);
+		for (size_t i = 0; i < n; i++)
+			if (phys[i])
+				free_page(phys_to_virt(phys[i]));
+		va += n * PAGE_SIZE;
+		npages -= n;
+	}
+}
+
+/*
  * Kernel stacks with guard pages (Linux: CONFIG_VMAP_STACK).
  *
  * A stack grows down, so the page that matters is the one *below* it: the
@@ -216,13 +240,7 @@ void *kernel_stack_alloc(size_t size)
 	return (void *)base;
 
 unwind:
-	while (mapped--) {
-		uint64_t phys;
-
-		unmap_kernel_pages(base + mapped * PAGE_SIZE, 1, &phys);
-		free_page(phys_to_virt(phys));
-	}
-	flush_tlb_kernel_range(base, base + npages * PAGE_SIZE);
+	release_kernel_pages(base, mapped);
 	vm_area_release(&vmap_region, va);
 	return NULL;
 }
@@ -240,17 +258,7 @@ void kernel_stack_free(void *stack)
 		return;
 	}
 	npages--;	/* the guard page below was never mapped */
-	/* Each page leaves every CPU's TLB before it is freed: another CPU
-	 * must not reach a page the allocator has handed to someone else. */
-	for (size_t i = 0; i < npages; i++) {
-		uint64_t phys;
-
-		unmap_kernel_pages(base + i * PAGE_SIZE, 1, &phys);
-		flush_tlb_kernel_range(base + i * PAGE_SIZE,
-				       base + (i + 1) * PAGE_SIZE);
-		if (phys)
-			free_page(phys_to_virt(phys));
-	}
+	release_kernel_pages(base, npages);
 	vm_area_release(&vmap_region, va);
 	__atomic_sub_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
 }
