@@ -18,17 +18,20 @@
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include "internal.h"
 
 struct acpi_state acpi_state;
 
 /*
- * There is no timer yet when power-off runs (nor an interrupt to wait
- * for), so waits are counted in writes to port 0x80, which the chipset
- * takes about a microsecond to complete on a PC: a million of them is
- * about a second.  Under emulation it may be faster; it is only a bound.
+ * Waits are bounds, polled with udelay(): on the calibrated TSC once
+ * time_init() has run, on port 0x80 writes (about 1 us each) before.
+ * Power-off gets longer than a chipset needs, because under emulation the
+ * write to PM1_CNT only asks the emulator's main loop to stop, and on a
+ * loaded host that can take a while.
  */
-#define ACPI_WAIT_IO_DELAYS	1000000
+#define ACPI_ENABLE_WAIT_US	1000000
+#define ACPI_POWEROFF_WAIT_MS	5000
 
 static const void *acpi_map(uint64_t phys, size_t len, void *ctx)
 {
@@ -417,13 +420,13 @@ static void acpi_enable_mode(void)
 		return;
 	}
 	outb((uint16_t)f->smi_cmd, f->acpi_enable);
-	for (int i = 0; i < ACPI_WAIT_IO_DELAYS; i++) {
+	for (int i = 0; i < ACPI_ENABLE_WAIT_US; i++) {
 		if (inw(f->pm1a_cnt) & ACPI_PM1_SCI_EN) {
 			pr_info("ACPI: legacy mode: wrote 0x%x to SMI_CMD 0x%x, SCI_EN set after %d polls\n",
 				f->acpi_enable, f->smi_cmd, i);
 			return;
 		}
-		io_delay();
+		udelay(1);
 	}
 	pr_warn("ACPI: firmware did not set SCI_EN within ~1 s; trying anyway\n");
 }
@@ -490,8 +493,8 @@ int acpi_power_off(void)
 		pm1_sleep();
 	}
 	/* The machine should be off now; give the chipset time to do it. */
-	for (int i = 0; i < ACPI_WAIT_IO_DELAYS; i++)
-		io_delay();
-	pr_err("ACPI: still running ~1 s after entering S5\n");
+	mdelay(ACPI_POWEROFF_WAIT_MS);
+	pr_err("ACPI: still running %d ms after entering S5\n",
+	       ACPI_POWEROFF_WAIT_MS);
 	return -EIO;
 }
