@@ -14,10 +14,13 @@
  * ksym_lookup() is a binary search for the last symbol at or below the
  * address.  A symbol's size is the distance to the next symbol with a
  * higher address (or to _etext for the last).
- * Simplifications: text symbols of the kernel image only (no data, no
- * modules yet); several names at one address show the first in nm order.
+ * symbol_lookup() adds the modules: an address in module memory is looked
+ * up in that module's own table (kernel/module/kallsyms.c).
+ * Simplifications: text symbols of the kernel image only (no data);
+ * several names at one address show the first in nm order.
  */
 #include <kernel/ksyms.h>
+#include <kernel/module.h>
 
 extern const unsigned long ksym_count;
 extern const uint64_t ksym_addrs[];
@@ -58,4 +61,15 @@ const char *ksym_lookup_size(uint64_t addr, uint64_t *offset, uint64_t *size)
 const char *ksym_lookup(uint64_t addr, uint64_t *offset)
 {
 	return ksym_lookup_size(addr, offset, NULL);
+}
+
+const char *symbol_lookup(uint64_t addr, uint64_t *offset, uint64_t *size,
+			  const char **modname)
+{
+	const char *name = ksym_lookup_size(addr, offset, size);
+
+	*modname = NULL;
+	if (name)
+		return name;
+	return module_address_lookup(addr, offset, size, modname);
 }

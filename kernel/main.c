@@ -15,6 +15,7 @@
 #include <kernel/ktest.h>
 #include <kernel/madt.h>
 #include <kernel/mm.h>
+#include <kernel/module.h>
 #include <kernel/percpu.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -108,6 +109,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* The initrd GRUB loaded as a module. */
 	initrd_init(&boot_info);
+	/* The module loader's generation (loader=), before any load. */
+	module_loader_init();
 
 	/* In-kernel test suites, when the command line asks (ktest=...). */
 	bool failed = ktest_run_requested() < 0;

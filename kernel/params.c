@@ -12,8 +12,8 @@
 
 struct cmdline kernel_cmdline;
 
-extern const struct kernel_param __kernel_params_start[];
-extern const struct kernel_param __kernel_params_end[];
+extern const struct boot_param __kernel_params_start[];
+extern const struct boot_param __kernel_params_end[];
 
 KERNEL_PARAM(loglevel, "console log level, 0-7 (messages above it are not shown)");
 
@@ -31,7 +31,7 @@ void kernel_cmdline_init(const char *text)
 
 static bool is_declared(const char *key)
 {
-	for (const struct kernel_param *p = __kernel_params_start;
+	for (const struct boot_param *p = __kernel_params_start;
 	     p < __kernel_params_end; p++)
 		if (!strcmp(p->key, key))
 			return true;

@@ -104,6 +104,19 @@ char *strchr(const char *s, int c)
 }
 EXPORT_SYMBOL(strchr);
 
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+EXPORT_SYMBOL(strrchr);
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);

@@ -265,12 +265,14 @@ static void stack_bounds(uint64_t addr, uint64_t *lo, uint64_t *hi)
 static void print_address(const char *prefix, uint64_t addr, bool is_return)
 {
 	uint64_t off, size;
-	const char *name = ksym_lookup_size(addr - is_return, &off, &size);
+	const char *mod = NULL;
+	const char *name = symbol_lookup(addr - is_return, &off, &size, &mod);
 
 	if (name)
-		printk(KERN_EMERG "%s[<%016lx>] %s+%#lx/%#lx\n", prefix,
+		printk(KERN_EMERG "%s[<%016lx>] %s+%#lx/%#lx%s%s%s\n", prefix,
 		       (unsigned long)addr, name, (unsigned long)(off + is_return),
-		       (unsigned long)size);
+		       (unsigned long)size, mod ? " [" : "", mod ? mod : "",
+		       mod ? "]" : "");
 	else
 		printk(KERN_EMERG "%s[<%016lx>] (not kernel text)\n", prefix,
 		       (unsigned long)addr);
@@ -332,9 +334,10 @@ __attribute__((noinline)) void dump_stack(void)
 
 static bool is_kernel_text(uint64_t addr)
 {
-	uint64_t off;
+	uint64_t off, size;
+	const char *mod;
 
-	return ksym_lookup(addr, &off) != NULL;
+	return symbol_lookup(addr, &off, &size, &mod) != NULL;
 }
 
 /*
@@ -410,12 +413,14 @@ static void decode_error(const struct pt_regs *regs, char *buf, size_t len)
 static void __show_regs(const struct pt_regs *regs)
 {
 	uint64_t off, size;
-	const char *name = ksym_lookup_size(regs->rip, &off, &size);
+	const char *mod = NULL;
+	const char *name = symbol_lookup(regs->rip, &off, &size, &mod);
 
 	if (name)
-		printk(KERN_EMERG "RIP: %04lx:%s+%#lx/%#lx (%016lx)\n",
+		printk(KERN_EMERG "RIP: %04lx:%s+%#lx/%#lx%s%s%s (%016lx)\n",
 		       (unsigned long)regs->cs, name, (unsigned long)off,
-		       (unsigned long)size, (unsigned long)regs->rip);
+		       (unsigned long)size, mod ? " [" : "", mod ? mod : "",
+		       mod ? "]" : "", (unsigned long)regs->rip);
 	else
 		printk(KERN_EMERG "RIP: %04lx:%016lx (not kernel text)\n",
 		       (unsigned long)regs->cs, (unsigned long)regs->rip);

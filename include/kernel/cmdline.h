@@ -37,17 +37,17 @@ const char *cmdline_find(const struct cmdline *cl, const char *key);
 int cmdline_parse_ulong(const char *s, unsigned long *out);
 
 /* A key the kernel understands, with a one-line description. */
-struct kernel_param {
+struct boot_param {
 	const char *key;
 	const char *help;
 };
 
 #define KERNEL_PARAM(k, h)						\
-	static const struct kernel_param __kparam_##k __used		\
+	static const struct boot_param __kparam_##k __used		\
 	__section(".kernel_params") __aligned(8) = { #k, h }
 
 #define KERNEL_PARAM_NAMED(ident, k, h)					\
-	static const struct kernel_param __kparam_##ident __used	\
+	static const struct boot_param __kparam_##ident __used	\
 	__section(".kernel_params") __aligned(8) = { k, h }
 
 /* Kernel glue (kernel/params.c). */

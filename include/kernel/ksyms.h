@@ -17,4 +17,9 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset);
  * the text): what a backtrace prints as name+offset/size. */
 const char *ksym_lookup_size(uint64_t addr, uint64_t *offset, uint64_t *size);
 
+/* Kernel text, then the modules' symbols (kernel/module/kallsyms.c):
+ * *modname is the module's name, or NULL for the kernel. */
+const char *symbol_lookup(uint64_t addr, uint64_t *offset, uint64_t *size,
+			  const char **modname);
+
 #endif

@@ -191,10 +191,95 @@ extern struct module __this_module;
  * The licenses Linux treats as GPL-compatible (license_is_gpl_compatible
  * in include/linux/license.h): only those may use EXPORT_SYMBOL_GPL.
  */
+static inline bool license_is_gpl_compatible(const char *license)
+{
+	static const char *const gpl[] = {
+		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+		"Dual MIT/GPL", "Dual MPL/GPL",
+	};
+
+	for (unsigned int i = 0; i < sizeof(gpl) / sizeof(gpl[0]); i++) {
+		const char *a = gpl[i], *b = license;
+
+		while (*a && *a == *b) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b)
+			return true;
+	}
+	return false;
+}
+
 #define MODULE_LICENSE(text)	MODULE_INFO(license, text)
 #define MODULE_AUTHOR(text)	MODULE_INFO(author, text)
 #define MODULE_DESCRIPTION(text) MODULE_INFO(description, text)
 #define MODULE_VERSION(text)	MODULE_INFO(version, text)
 #define MODULE_ALIAS(text)	MODULE_INFO(alias, text)
+
+/* ---- the loader (kernel/module/) ----------------------------------------- */
+
+/*
+ * The four generations of load_module() (docs/story.md): which order its
+ * steps run in.  loader= on the command line picks one.
+ */
+enum loader_mode {
+	LOADER_LEGACY,		/* Linux <= 3.7: allocate all, check name late */
+	LOADER_SEED,		/* 3.8: UNFORMED after allocating, percpu too */
+	LOADER_UNFORMED,	/* 3.11-6.4: UNFORMED first, percpu once unique */
+	LOADER_IDEMPOTENT,	/* 6.5+: concurrent loads of one file merged */
+	LOADER_NR_MODES,
+};
+
+extern enum loader_mode module_loader_mode;
+const char *loader_mode_name(enum loader_mode mode);
+int loader_mode_parse(const char *s, enum loader_mode *mode);
+void module_loader_init(void);	/* reads loader= */
+
+struct mutex;
+struct wait_queue_head;
+extern struct mutex module_mutex;
+extern struct wait_queue_head module_wq;
+
+/* Under module_mutex or rcu_read_lock(). */
+struct module *find_module_all(const char *name, bool even_unformed);
+struct module *find_module(const char *name);
+
+int load_module(const void *file, size_t len, const char *path);
+int delete_module(const char *name);
+/*
+ * lib/modules/<name>.ko from the initrd, after its depends= (modprobe.c).
+ * Like `modprobe --first-time`: -EEXIST when the module is already in
+ * the kernel (LIVE or COMING); dependencies already there are skipped.
+ */
+int modprobe(const char *name);
+struct modprobe_outcome {
+	bool merged;	/* loader=idempotent: the result is another request's */
+};
+int modprobe_request(const char *name, struct modprobe_outcome *out);
+/* Is the module LIVE or COMING (libkmod's module_is_inkernel)? */
+bool module_is_inkernel(const char *name);
+/* One file from the initrd, by path. */
+int insmod(const char *path);
+
+bool try_module_get(struct module *mod);
+void module_put(struct module *mod);
+
+/* What loads cost, counted where they allocate (kernel/module/main.c). */
+struct module_loader_stats {
+	uint64_t modmem_in_flight;	/* bytes held by loads not yet over */
+	uint64_t modmem_peak;		/* its highest value since reset */
+	uint64_t dup_bytes;		/* allocated by loads that failed */
+	uint64_t loads_ok, loads_failed;
+};
+void module_loader_stats_get(struct module_loader_stats *st);
+void module_loader_stats_reset(void);
+
+/* A module's symbol at addr, for backtraces: name, offset, size and the
+ * module's name; NULL when addr is in no module (kallsyms.c). */
+const char *module_address_lookup(uint64_t addr, uint64_t *offset,
+				  uint64_t *size, const char **modname);
+/* A module's own symbol by name (0 if absent), for tests. */
+uint64_t module_kallsyms_lookup_name(struct module *mod, const char *name);
 
 #endif

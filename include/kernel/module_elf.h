@@ -103,7 +103,12 @@ struct module_sec_map {
 	bool loaded;
 };
 
-/* Resolve an undefined symbol; return 0 and set *value, or -ENOENT. */
+/*
+ * Resolve an undefined symbol: return 0 and set *value, -ENOENT when no
+ * one exports it, or another negative errno when the symbol exists but
+ * may not be used (-EPERM: GPL-only; -EBUSY: its owner is going away;
+ * -ETIMEDOUT: its owner never finished loading; -ENOMEM).
+ */
 typedef int (*module_resolve_fn)(void *ctx, const char *name, uint64_t *value);
 
 int module_elf_check(const void *image, size_t size,
@@ -147,6 +152,10 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 int module_apply_relocations(struct load_info *info,
 			     const struct module_sec_map *map,
 			     const uint64_t *values, const char **reason);
+
+/* The index of the section called name, or 0 when there is none. */
+unsigned int module_find_section(const struct load_info *info,
+				 const char *name);
 
 /* The value of "key=" in .modinfo, or NULL. */
 const char *module_get_modinfo(const struct load_info *info, const char *key);

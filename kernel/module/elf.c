@@ -309,8 +309,8 @@ static int check_relocs(struct load_info *info, const char **reason)
 	return 0;
 }
 
-/* Find a section by name; 0 if absent. */
-static unsigned int find_sec(const struct load_info *info, const char *name)
+unsigned int module_find_section(const struct load_info *info,
+				 const char *name)
 {
 	unsigned int i;
 
@@ -323,7 +323,7 @@ static unsigned int find_sec(const struct load_info *info, const char *name)
 static int check_this_module(struct load_info *info, size_t expected,
 			     const char **reason)
 {
-	unsigned int i = find_sec(info, THIS_MODULE_SECTION);
+	unsigned int i = module_find_section(info, THIS_MODULE_SECTION);
 	const Elf64_Shdr *s;
 
 	if (!i)
@@ -344,7 +344,7 @@ static int check_this_module(struct load_info *info, size_t expected,
 /* .modinfo: NUL-separated "key=value" strings, one of them name=. */
 static int check_modinfo(struct load_info *info, const char **reason)
 {
-	unsigned int i = find_sec(info, MODINFO_SECTION);
+	unsigned int i = module_find_section(info, MODINFO_SECTION);
 	const Elf64_Shdr *s;
 	const char *p, *end, *name = NULL;
 
@@ -425,7 +425,7 @@ int module_elf_check(const void *image, size_t size,
 	if (err)
 		return err;
 	/* Linux's find_pcpusec(): only an allocated one counts. */
-	pcpu = find_sec(info, PERCPU_SECTION);
+	pcpu = module_find_section(info, PERCPU_SECTION);
 	if (pcpu && (info->sechdrs[pcpu].sh_flags & SHF_ALLOC))
 		info->index.pcpu = pcpu;
 	return 0;

@@ -70,12 +70,30 @@ static const char *rel_sec_name(const struct load_info *info, unsigned int i)
 	return info->secstrings + info->sechdrs[i].sh_name;
 }
 
+/* Why a resolver refused a symbol it found (module_resolve_fn's errors). */
+static const char *resolve_error(int err)
+{
+	switch (err) {
+	case -EPERM:
+		return "GPL-only, and the module's license is not GPL-compatible";
+	case -EBUSY:
+		return "the module exporting it is going away";
+	case -ETIMEDOUT:
+		return "the module exporting it is still loading after 30 s";
+	case -ENOMEM:
+		return "out of memory for the reference";
+	default:
+		return "refused by the resolver";
+	}
+}
+
 int module_simplify_symbols(struct load_info *info,
 			    const struct module_sec_map *map,
 			    module_resolve_fn resolve, void *ctx,
 			    uint64_t *values, const char **reason)
 {
 	unsigned int i;
+	int err;
 
 	values[0] = 0;
 	for (i = 1; i < info->num_syms; i++) {
@@ -95,8 +113,14 @@ int module_simplify_symbols(struct load_info *info,
 			values[i] = 0;
 			if (!*name)
 				break;
-			if (resolve(ctx, name, &values[i]) == 0)
+			err = resolve(ctx, name, &values[i]);
+			if (err == 0)
 				break;
+			if (err != -ENOENT)
+				return reloc_fail(info, reason, err,
+					    "%s: cannot use symbol %s: %s",
+					    mod_name(info), name,
+					    resolve_error(err));
 			if (ELF64_ST_BIND(sym->st_info) == STB_WEAK) {
 				values[i] = 0;
 				break;

@@ -1,0 +1,90 @@
+/*
+ * kernel/module/internal.h - what the loader's files share (Linux:
+ * kernel/module/internal.h).
+ *
+ * struct load_state is one load in flight: the pure core's struct
+ * load_info (include/kernel/module_elf.h) plus what the kernel glue
+ * allocates for it.  Every field that owns memory is freed by exactly
+ * one unwind label in load_module() (kernel/module/main.c).
+ */
+#ifndef KERNEL_MODULE_INTERNAL_H
+#define KERNEL_MODULE_INTERNAL_H
+
+#include <kernel/module.h>
+#include <kernel/module_elf.h>
+#include <kernel/mutex.h>
+#include <kernel/wait.h>
+
+struct load_state {
+	struct load_info info;		/* the pure core's view of the image */
+	const char *path;		/* for messages: "lib/modules/kvm.ko" */
+	void *copy;			/* the file, copied (copy_module()) */
+	size_t copy_len;
+	struct module_layout_result layout;
+	struct module_sec_map *map;	/* e_shnum entries */
+	uint64_t *values;		/* num_syms final symbol values */
+	void *pcpu_template;		/* .data..percpu, relocated here first */
+	struct module *mod;		/* in core memory (this_module section) */
+	void *core, *init;		/* module_alloc()'d parts, or NULL */
+	/* What this load allocated, for the storm's accounting: bytes
+	 * allocated in all, and bytes it holds right now. */
+	size_t bytes_allocated;
+	size_t bytes_held;
+	size_t kallsyms_size;		/* module_add_kallsyms()'s copy */
+};
+
+extern struct list_head modules;
+
+int module_call_init(struct module *mod);
+
+/*
+ * What each CPU's loader is doing (the storm's live view) and the trace
+ * (kernel/module/trace.c; docs/story.md documents the format).
+ */
+enum module_step {
+	MODULE_STEP_IDLE,
+	MODULE_STEP_READING,	/* copying the file, checking the ELF */
+	MODULE_STEP_ALLOCATING,	/* module memory, per-CPU area */
+	MODULE_STEP_WAITING,	/* for a namesake, or a merged request */
+	MODULE_STEP_RELOCATING,	/* symbols and relocations */
+	MODULE_STEP_INIT,	/* the module's init */
+	MODULE_STEP_DONE,	/* outcomes: loaded */
+	MODULE_STEP_EEXIST,
+	MODULE_STEP_EBUSY,
+	MODULE_STEP_FAILED,
+	MODULE_NR_STEPS,
+};
+
+enum module_event {
+	MODULE_EV_STEP,		/* arg: enum module_step */
+	MODULE_EV_REQUEST,	/* a modprobe() begins */
+	MODULE_EV_OUTCOME,	/* arg: 0 or -errno */
+	MODULE_EV_LISTED,	/* inserted into the module list as UNFORMED */
+	MODULE_EV_STATE,	/* arg: the new enum module_state */
+	MODULE_EV_WAIT_END,	/* arg: 0 or -errno */
+	MODULE_EV_MODMEM_ALLOC,	/* arg: bytes of module memory */
+	MODULE_EV_PERCPU_ALLOC,	/* arg: bytes per CPU, reserved chunk */
+	MODULE_EV_PERCPU_FREE,
+	MODULE_NR_EVENTS,
+};
+
+const char *module_step_name(enum module_step step);
+void module_note_step(const char *name, enum module_step step);
+void module_note_event(enum module_event ev, const char *name, long arg);
+/* CPU cpu's current step, and its module's name into name[len]. */
+enum module_step module_cpu_step(unsigned int cpu, char *name, size_t len);
+bool module_trace_enabled(void);	/* trace=1 */
+int module_trace_start(void);		/* buffers ready, time zero now */
+void module_trace_stop(void);
+void module_trace_dump(const char *mode, size_t reserved_size);
+void module_trace_free(void);
+
+/* Module symbol tables for backtraces (kernel/module/kallsyms.c). */
+int module_add_kallsyms(struct load_state *ls);
+void module_free_kallsyms(struct module *mod);
+
+/* In-flight memory accounting (kernel/module/main.c). */
+void module_account_alloc(struct load_state *ls, size_t bytes);
+void module_account_free(struct load_state *ls, size_t bytes);
+
+#endif

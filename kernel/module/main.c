@@ -1,0 +1,1051 @@
+/*
+ * kernel/module/main.c - load_module(): from the bytes of a .ko to a
+ * running module, and delete_module() back (Linux: kernel/module/main.c).
+ *
+ * One load is a straight sequence of named steps, as in Linux, each a
+ * function of its own:
+ *
+ *	copy_module()		the file into memory the load owns
+ *	elf_validity_check()	module_elf_check(): every offset and index
+ *	layout_and_allocate()	module_layout(), module memory, sections
+ *				copied in (move_module), the descriptor found
+ *	add_unformed_module()	into the list as UNFORMED: from here a
+ *				second load of the same name waits or fails
+ *	percpu_modalloc()	the per-CPU area, from the reserved chunk
+ *	simplify_symbols()	every symbol's final value
+ *	apply_relocations()	patch the code and data (and the per-CPU
+ *				template)
+ *	percpu_modcopy()	the template to every possible CPU
+ *	complete_formation()	under module_mutex: verify_export_symbols(),
+ *				pages made RX / R / RW+NX, state COMING
+ *	parse_args()		"<module>.<param>=value" from the command line
+ *	do_init_module()	init, state LIVE, init memory freed,
+ *				wake_up_all(&module_wq)
+ *
+ * The order of three of them is what the four loader generations of
+ * docs/story.md differ in, so load_module() takes it from
+ * module_loader_mode (loader= on the command line):
+ *
+ *	legacy	   layout_and_allocate + percpu, ..., relocate, THEN the
+ *		   uniqueness check (add_unformed_module) before COMING
+ *	seed	   layout_and_allocate + percpu, add_unformed_module, ...
+ *	unformed   layout_and_allocate, add_unformed_module, percpu, ...
+ *	idempotent as unformed, with concurrent requests for one file merged
+ *		   before copy_module() (kernel/module/modprobe.c)
+ *
+ * The list and the states.  'modules' is an RCU list: writers hold
+ * module_mutex, readers (symbol lookups, backtraces) only rcu_read_lock().
+ * A module enters as UNFORMED (invisible to everyone but add_unformed_
+ * module(), so its half-linked exports are never used), becomes COMING
+ * in complete_formation(), LIVE after its init, GOING when init fails or
+ * delete_module() runs; it leaves with list_del_rcu(), wake_up_all() for
+ * those waiting on its name, and synchronize_rcu() before its memory -
+ * which holds the struct module itself - is freed.
+ *
+ * Every failure unwinds the steps done so far in reverse, through the
+ * labels at the end of load_module().
+ */
+#include <kernel/cmdline.h>
+#include <kernel/errno.h>
+#include <kernel/export.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/rcupdate.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include "internal.h"
+
+KERNEL_PARAM(loader, "module loader generation: legacy, seed, unformed (default), idempotent");
+
+#define MODULE_WAIT_SECONDS	30	/* Linux's resolve_symbol_wait() bound */
+
+LIST_HEAD(modules);
+DEFINE_MUTEX(module_mutex);
+DECLARE_WAIT_QUEUE_HEAD(module_wq);
+
+enum loader_mode module_loader_mode = LOADER_UNFORMED;
+
+static const char *const loader_mode_names[] = {
+	[LOADER_LEGACY] = "legacy",
+	[LOADER_SEED] = "seed",
+	[LOADER_UNFORMED] = "unformed",
+	[LOADER_IDEMPOTENT] = "idempotent",
+};
+
+const char *loader_mode_name(enum loader_mode mode)
+{
+	return mode < ARRAY_SIZE(loader_mode_names) ? loader_mode_names[mode]
+						    : "?";
+}
+
+int loader_mode_parse(const char *s, enum loader_mode *mode)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(loader_mode_names); i++) {
+		if (!strcmp(s, loader_mode_names[i])) {
+			*mode = (enum loader_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void module_loader_init(void)
+{
+	const char *s = kernel_param("loader");
+
+	if (s && loader_mode_parse(s, &module_loader_mode))
+		pr_warn("module: unknown loader=%s; using %s\n", s,
+			loader_mode_name(module_loader_mode));
+}
+
+/* ---- accounting --------------------------------------------------------- */
+
+/*
+ * Memory held by loads in flight (file copies, module memory, per-CPU
+ * areas), its peak, and the bytes that loads which did not end up loading
+ * allocated anyway.  Counted at each allocation and free below.
+ */
+static DEFINE_SPINLOCK(loader_stats_lock);
+static struct module_loader_stats loader_stats;
+
+void module_account_alloc(struct load_state *ls, size_t bytes)
+{
+	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
+
+	ls->bytes_allocated += bytes;
+	ls->bytes_held += bytes;
+	loader_stats.modmem_in_flight += bytes;
+	if (loader_stats.modmem_in_flight > loader_stats.modmem_peak)
+		loader_stats.modmem_peak = loader_stats.modmem_in_flight;
+	spin_unlock_irqrestore(&loader_stats_lock, flags);
+}
+
+void module_account_free(struct load_state *ls, size_t bytes)
+{
+	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
+
+	ls->bytes_held -= bytes;
+	loader_stats.modmem_in_flight -= bytes;
+	spin_unlock_irqrestore(&loader_stats_lock, flags);
+}
+
+/* The load is over: what it still holds belongs to a LIVE module now,
+ * or, when it failed, its whole allocation was for nothing. */
+static void account_load_end(struct load_state *ls, bool loaded)
+{
+	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
+
+	loader_stats.modmem_in_flight -= ls->bytes_held;
+	ls->bytes_held = 0;
+	if (loaded) {
+		loader_stats.loads_ok++;
+	} else {
+		loader_stats.loads_failed++;
+		loader_stats.dup_bytes += ls->bytes_allocated;
+	}
+	spin_unlock_irqrestore(&loader_stats_lock, flags);
+}
+
+void module_loader_stats_get(struct module_loader_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
+
+	*st = loader_stats;
+	spin_unlock_irqrestore(&loader_stats_lock, flags);
+}
+
+void module_loader_stats_reset(void)
+{
+	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
+
+	loader_stats.modmem_peak = loader_stats.modmem_in_flight;
+	loader_stats.dup_bytes = 0;
+	loader_stats.loads_ok = 0;
+	loader_stats.loads_failed = 0;
+	spin_unlock_irqrestore(&loader_stats_lock, flags);
+}
+
+/* ---- the list ----------------------------------------------------------- */
+
+/* Under module_mutex or rcu_read_lock(). */
+struct module *find_module_all(const char *name, bool even_unformed)
+{
+	struct module *mod;
+
+	list_for_each_entry_rcu(mod, &modules, list) {
+		if (!even_unformed && mod->state == MODULE_STATE_UNFORMED)
+			continue;
+		if (!strcmp(mod->name, name))
+			return mod;
+	}
+	return NULL;
+}
+
+struct module *find_module(const char *name)
+{
+	return find_module_all(name, false);
+}
+
+/* Linux's finished_loading(), lockless: the list is read under RCU and
+ * the state read once, so the wait_event condition never sleeps. */
+static bool finished_loading(const char *name)
+{
+	struct module *mod;
+	bool done;
+
+	rcu_read_lock();
+	mod = find_module_all(name, true);
+	done = !mod || READ_ONCE(mod->state) == MODULE_STATE_LIVE ||
+	       READ_ONCE(mod->state) == MODULE_STATE_GOING;
+	rcu_read_unlock();
+	return done;
+}
+
+static int wait_finished_loading(const char *name)
+{
+	long left = wait_event_timeout(module_wq, finished_loading(name),
+				       MODULE_WAIT_SECONDS * HZ);
+
+	if (!left) {
+		pr_err("%s: still loading after %d s; giving up\n", name,
+		       MODULE_WAIT_SECONDS);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+/*
+ * Insert mod as UNFORMED unless its name is taken.  A namesake still
+ * loading (UNFORMED or COMING) may yet fail, so wait for it to finish
+ * and look again; a LIVE one means -EEXIST, a GOING one -EBUSY.
+ */
+static int add_unformed_module(struct module *mod)
+{
+	struct module *old;
+	int err;
+
+again:
+	mutex_lock(&module_mutex);
+	old = find_module_all(mod->name, true);
+	if (old) {
+		if (old->state == MODULE_STATE_UNFORMED ||
+		    old->state == MODULE_STATE_COMING) {
+			mutex_unlock(&module_mutex);
+			module_note_step(mod->name, MODULE_STEP_WAITING);
+			err = wait_finished_loading(mod->name);
+			if (err)
+				return err;
+			goto again;
+		}
+		err = old->state == MODULE_STATE_GOING ? -EBUSY : -EEXIST;
+		mutex_unlock(&module_mutex);
+		return err;
+	}
+	mod->state = MODULE_STATE_UNFORMED;
+	list_add_rcu(&mod->list, &modules);
+	mutex_unlock(&module_mutex);
+	module_note_event(MODULE_EV_LISTED, mod->name, 0);
+	return 0;
+}
+
+/* Out of the list, waiters told, readers gone: then memory may go. */
+static void module_unlink(struct module *mod)
+{
+	mutex_lock(&module_mutex);
+	list_del_rcu(&mod->list);
+	mutex_unlock(&module_mutex);
+	wake_up_all(&module_wq);
+	synchronize_rcu();
+}
+
+/* ---- references (Linux's module_use, ref_module) ------------------------ */
+
+static bool already_uses(struct module *a, struct module *b)
+{
+	struct module_use *use;
+
+	list_for_each_entry(use, &b->source_list, source_list)
+		if (use->source == a)
+			return true;
+	return false;
+}
+
+/* a uses b.  Under module_mutex. */
+static int ref_module(struct module *a, struct module *b)
+{
+	struct module_use *use;
+
+	if (!b || already_uses(a, b))
+		return 0;
+	use = kmalloc(sizeof(*use));
+	if (!use)
+		return -ENOMEM;
+	use->source = a;
+	use->target = b;
+	list_add(&use->source_list, &b->source_list);
+	list_add(&use->target_list, &a->target_list);
+	return 0;
+}
+
+/* Drop every reference mod holds.  Under module_mutex. */
+static void module_unload_free(struct module *mod)
+{
+	struct module_use *use, *tmp;
+
+	list_for_each_entry_safe(use, tmp, &mod->target_list, target_list) {
+		list_del(&use->source_list);
+		list_del(&use->target_list);
+		kfree(use);
+	}
+}
+
+bool try_module_get(struct module *mod)
+{
+	bool ok = true;
+
+	if (!mod)
+		return true;
+	mutex_lock(&module_mutex);
+	if (mod->state == MODULE_STATE_LIVE || mod->state == MODULE_STATE_COMING)
+		mod->refcnt++;
+	else
+		ok = false;
+	mutex_unlock(&module_mutex);
+	return ok;
+}
+
+void module_put(struct module *mod)
+{
+	if (!mod)
+		return;
+	mutex_lock(&module_mutex);
+	mod->refcnt--;
+	mutex_unlock(&module_mutex);
+}
+
+/* ---- symbols ------------------------------------------------------------ */
+
+static const struct kernel_symbol *
+search_syms(const struct kernel_symbol *syms, unsigned int n, const char *name)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(syms[i].name, name))
+			return &syms[i];
+	return NULL;
+}
+
+/*
+ * Linux's find_symbol(): the kernel's exports, then those of every module
+ * that is formed (COMING or LIVE; GOING ones too, for the caller to
+ * refuse).  *owner is NULL for the kernel.  Under module_mutex or RCU.
+ */
+static const struct kernel_symbol *find_symbol(const char *name,
+					       struct module *skip,
+					       struct module **owner, bool *gpl)
+{
+	const struct kernel_symbol *ks = find_kernel_symbol(name, gpl);
+	struct module *mod;
+
+	*owner = NULL;
+	if (ks)
+		return ks;
+	list_for_each_entry_rcu(mod, &modules, list) {
+		if (mod == skip || mod->state == MODULE_STATE_UNFORMED)
+			continue;
+		ks = search_syms(mod->syms, mod->num_syms, name);
+		*gpl = false;
+		if (!ks) {
+			ks = search_syms(mod->gpl_syms, mod->num_gpl_syms, name);
+			*gpl = true;
+		}
+		if (ks) {
+			*owner = mod;
+			return ks;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The resolver simplify_symbols() gives the pure core: find the symbol,
+ * refuse GPL-only ones to non-GPL modules, and record the use.  An owner
+ * still COMING (its init running) is waited for, as Linux's
+ * resolve_symbol_wait() does.
+ */
+static int resolve_symbol(void *ctx, const char *name, uint64_t *value)
+{
+	struct load_state *ls = ctx;
+	const struct kernel_symbol *ks;
+	struct module *owner;
+	bool gpl = false;
+	int err;
+
+again:
+	mutex_lock(&module_mutex);
+	ks = find_symbol(name, ls->mod, &owner, &gpl);
+	if (!ks) {
+		err = -ENOENT;
+	} else if (gpl && !ls->mod->gpl_compatible) {
+		err = -EPERM;
+	} else if (owner && owner->state == MODULE_STATE_GOING) {
+		err = -EBUSY;
+	} else if (owner && owner->state == MODULE_STATE_COMING) {
+		char owner_name[MODULE_NAME_LEN];
+
+		memcpy(owner_name, owner->name, sizeof(owner_name));
+		mutex_unlock(&module_mutex);
+		err = wait_finished_loading(owner_name);
+		if (err)
+			return err;
+		goto again;
+	} else {
+		err = ref_module(ls->mod, owner);
+		*value = ks->value;
+	}
+	mutex_unlock(&module_mutex);
+	return err;
+}
+
+/* Linux's verify_export_symbols(): no export may shadow another. */
+static int verify_export_symbols(struct module *mod)
+{
+	const struct { const struct kernel_symbol *syms; unsigned int n; }
+	tables[] = {
+		{ mod->syms, mod->num_syms },
+		{ mod->gpl_syms, mod->num_gpl_syms },
+	};
+
+	for (unsigned int t = 0; t < ARRAY_SIZE(tables); t++) {
+		for (unsigned int i = 0; i < tables[t].n; i++) {
+			const char *name = tables[t].syms[i].name;
+			struct module *owner;
+			bool gpl;
+
+			if (find_symbol(name, mod, &owner, &gpl)) {
+				pr_err("%s: exports duplicate symbol %s (owned by %s)\n",
+				       mod->name, name,
+				       owner ? owner->name : "kernel");
+				return -ENOEXEC;
+			}
+			for (unsigned int u = t; u < ARRAY_SIZE(tables); u++) {
+				unsigned int j = u == t ? i + 1 : 0;
+
+				for (; j < tables[u].n; j++)
+					if (!strcmp(tables[u].syms[j].name, name)) {
+						pr_err("%s: exports symbol %s twice\n",
+						       mod->name, name);
+						return -ENOEXEC;
+					}
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- the steps ------------------------------------------------------------ */
+
+static int copy_module(struct load_state *ls, const void *file, size_t len)
+{
+	if (!len) {
+		pr_err("%s: empty file\n", ls->path);
+		return -ENOEXEC;
+	}
+	ls->copy = kmalloc(len);
+	if (!ls->copy) {
+		pr_err("%s: no memory for a %zu-byte copy\n", ls->path, len);
+		return -ENOMEM;
+	}
+	module_account_alloc(ls, len);
+	memcpy(ls->copy, file, len);
+	ls->copy_len = len;
+	return 0;
+}
+
+static void free_copy(struct load_state *ls)
+{
+	kfree(ls->copy);
+	module_account_free(ls, ls->copy_len);
+	ls->copy = NULL;
+}
+
+static int elf_validity_check(struct load_state *ls)
+{
+	const char *reason;
+	int err = module_elf_check(ls->copy, ls->copy_len,
+				   sizeof(struct module), &ls->info, &reason);
+
+	if (err)
+		pr_err("%s: %s\n", ls->path, reason);
+	return err;
+}
+
+/* Linux's percpu_modalloc(): from the reserved chunk, only. */
+static int percpu_modalloc(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	size_t size = ls->layout.percpu_size;
+
+	if (!size)
+		return 0;
+	mod->percpu = __alloc_reserved_percpu(size, ls->layout.percpu_align);
+	if (!mod->percpu) {
+		pr_warn("%s: Could not allocate %zu bytes percpu data\n",
+			mod->name, size);
+		return -ENOMEM;
+	}
+	mod->percpu_size = (unsigned int)size;
+	mod->percpu_align = (unsigned int)ls->layout.percpu_align;
+	module_account_alloc(ls, size * nr_cpu_ids);
+	module_note_event(MODULE_EV_PERCPU_ALLOC, mod->name, size);
+	ls->map[ls->info.index.pcpu].addr = (uint64_t)(uintptr_t)mod->percpu;
+	return 0;
+}
+
+static void percpu_modfree(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+
+	if (!mod->percpu)
+		return;
+	free_percpu(mod->percpu);
+	module_account_free(ls, mod->percpu_size * nr_cpu_ids);
+	module_note_event(MODULE_EV_PERCPU_FREE, mod->name, mod->percpu_size);
+	mod->percpu = NULL;
+}
+
+/* The relocated template, to every possible CPU's copy. */
+static void percpu_modcopy(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	unsigned int cpu;
+
+	if (!mod->percpu)
+		return;
+	for_each_possible_cpu(cpu)
+		memcpy(per_cpu_ptr(mod->percpu, cpu), ls->pcpu_template,
+		       mod->percpu_size);
+}
+
+/* A table section of the module (exports, parameters), with its count. */
+static int find_table(struct load_state *ls, const char *secname,
+		      size_t entsize, const void **table, unsigned int *count)
+{
+	unsigned int i = module_find_section(&ls->info, secname);
+	const Elf64_Shdr *s;
+
+	*table = NULL;
+	*count = 0;
+	if (!i)
+		return 0;
+	s = &ls->info.sechdrs[i];
+	if (!ls->map[i].loaded || s->sh_size % entsize ||
+	    (s->sh_size && s->sh_addralign < 8)) {
+		pr_err("%s: section %s: %llu bytes, not %zu-byte entries 8-aligned in module memory\n",
+		       ls->path, secname, (unsigned long long)s->sh_size, entsize);
+		return -ENOEXEC;
+	}
+	*table = (const void *)(uintptr_t)ls->map[i].addr;
+	*count = (unsigned int)(s->sh_size / entsize);
+	return 0;
+}
+
+/* The kernel's fields of the descriptor, which the file leaves zero. */
+static void init_descriptor(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	const char *license = module_get_modinfo(&ls->info, "license");
+
+	mod->state = MODULE_STATE_UNFORMED;
+	INIT_LIST_HEAD(&mod->list);
+	INIT_LIST_HEAD(&mod->source_list);
+	INIT_LIST_HEAD(&mod->target_list);
+	mod->refcnt = 0;
+	mod->percpu = NULL;
+	mod->percpu_size = 0;
+	mod->percpu_align = 0;
+	mod->symtab = NULL;
+	mod->num_symtab = 0;
+	mod->strtab = NULL;
+	mod->name[MODULE_NAME_LEN - 1] = '\0';
+	mod->gpl_compatible = license && license_is_gpl_compatible(license);
+	mod->core_layout.base = ls->core;
+	mod->core_layout.size = (unsigned int)ls->layout.core_size;
+	mod->core_layout.text_size = (unsigned int)ls->layout.mem[MOD_TEXT].size;
+	mod->core_layout.ro_size = (unsigned int)(ls->layout.mem[MOD_TEXT].size +
+						  ls->layout.mem[MOD_RODATA].size);
+	mod->init_layout.base = ls->init;
+	mod->init_layout.size = (unsigned int)ls->layout.init_size;
+	mod->init_layout.text_size =
+		(unsigned int)ls->layout.mem[MOD_INIT_TEXT].size;
+	mod->init_layout.ro_size =
+		(unsigned int)(ls->layout.mem[MOD_INIT_TEXT].size +
+			       ls->layout.mem[MOD_INIT_RODATA].size);
+}
+
+/* What only the load needs: the tables and the per-CPU template. */
+static void free_scratch(struct load_state *ls)
+{
+	if (ls->pcpu_template)
+		module_account_free(ls, ls->layout.percpu_size);
+	kfree(ls->pcpu_template);
+	kfree(ls->values);
+	kfree(ls->map);
+	kfree(ls->layout.place);
+	ls->pcpu_template = NULL;
+	ls->values = NULL;
+	ls->map = NULL;
+	ls->layout.place = NULL;
+}
+
+static void free_module_memory(struct load_state *ls)
+{
+	if (ls->init) {
+		module_memfree(ls->init);
+		module_account_free(ls, ls->layout.init_size);
+		ls->init = NULL;
+	}
+	if (ls->core) {
+		module_memfree(ls->core);
+		module_account_free(ls, ls->layout.core_size);
+		ls->core = NULL;
+	}
+	free_scratch(ls);
+}
+
+/*
+ * Lay the sections out, allocate module memory and copy them in (Linux's
+ * layout_sections + move_module), and find the descriptor there.  In the
+ * older generations (with_percpu) the per-CPU area comes with it.
+ */
+static int layout_and_allocate(struct load_state *ls, bool with_percpu)
+{
+	struct load_info *info = &ls->info;
+	unsigned int nsec = info->hdr->e_shnum;
+	const char *reason;
+	int err = -ENOMEM;
+
+	ls->layout.place = kzalloc(nsec * sizeof(*ls->layout.place));
+	ls->map = kzalloc(nsec * sizeof(*ls->map));
+	ls->values = kzalloc(info->num_syms * sizeof(*ls->values));
+	if (!ls->layout.place || !ls->map || !ls->values)
+		goto fail;
+	err = module_layout(info, &ls->layout, &reason);
+	if (err) {
+		pr_err("%s: %s\n", ls->path, reason);
+		goto fail;
+	}
+	err = -ENOMEM;
+	ls->core = module_alloc(ls->layout.core_size);
+	if (!ls->core)
+		goto fail;
+	module_account_alloc(ls, ls->layout.core_size);
+	if (ls->layout.init_size) {
+		ls->init = module_alloc(ls->layout.init_size);
+		if (!ls->init)
+			goto fail;
+		module_account_alloc(ls, ls->layout.init_size);
+	}
+	if (ls->layout.percpu_size) {
+		ls->pcpu_template = kzalloc(ls->layout.percpu_size);
+		if (!ls->pcpu_template)
+			goto fail;
+		module_account_alloc(ls, ls->layout.percpu_size);
+	}
+	module_note_event(MODULE_EV_MODMEM_ALLOC, info->name,
+			  ls->layout.core_size + ls->layout.init_size);
+	/* The per-CPU base is filled in by percpu_modalloc(). */
+	module_place_sections(info, &ls->layout,
+			      (uint64_t)(uintptr_t)ls->core, ls->core,
+			      (uint64_t)(uintptr_t)ls->init, ls->init,
+			      0, ls->pcpu_template, ls->map);
+	ls->mod = ls->map[info->index.mod].buf;
+	init_descriptor(ls);
+	if (with_percpu) {
+		err = percpu_modalloc(ls);
+		if (err)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (err == -ENOMEM)
+		pr_err("%s: out of module memory (%llu bytes)\n", ls->path,
+		       (unsigned long long)(ls->layout.core_size +
+					    ls->layout.init_size));
+	free_module_memory(ls);
+	ls->mod = NULL;
+	return err;
+}
+
+static int simplify_symbols(struct load_state *ls)
+{
+	const char *reason;
+	int err = module_simplify_symbols(&ls->info, ls->map, resolve_symbol,
+					  ls, ls->values, &reason);
+
+	if (err)
+		pr_err("%s\n", reason);
+	return err;
+}
+
+static int apply_relocations(struct load_state *ls)
+{
+	const char *reason;
+	int err = module_apply_relocations(&ls->info, ls->map, ls->values,
+					   &reason);
+
+	if (err)
+		pr_err("%s\n", reason);
+	return err;
+}
+
+/* The exports, parameters and entry points, once relocated. */
+static int find_module_tables(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	const void *t;
+	int err;
+
+	err = find_table(ls, "__ksymtab", sizeof(struct kernel_symbol), &t,
+			 &mod->num_syms);
+	mod->syms = t;
+	if (!err)
+		err = find_table(ls, "__ksymtab_gpl",
+				 sizeof(struct kernel_symbol), &t,
+				 &mod->num_gpl_syms);
+	mod->gpl_syms = t;
+	if (!err)
+		err = find_table(ls, "__param", sizeof(struct kernel_param), &t,
+				 &mod->num_kp);
+	mod->kp = t;
+	return err;
+}
+
+/* Linux's module_enable_ro/nx/x: text RX, rodata R, data RW (all NX). */
+static void module_enable_permissions(const struct module_layout *l)
+{
+	unsigned long base = (unsigned long)l->base;
+
+	if (!base)
+		return;
+	if (l->ro_size)
+		set_memory_ro(base, (int)(l->ro_size / PAGE_SIZE));
+	if (l->text_size)
+		set_memory_x(base, (int)(l->text_size / PAGE_SIZE));
+}
+
+static int complete_formation(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	int err;
+
+	mutex_lock(&module_mutex);
+	err = verify_export_symbols(mod);
+	if (err)
+		goto out;
+	module_enable_permissions(&mod->core_layout);
+	module_enable_permissions(&mod->init_layout);
+	mod->state = MODULE_STATE_COMING;
+	module_note_event(MODULE_EV_STATE, mod->name, MODULE_STATE_COMING);
+out:
+	mutex_unlock(&module_mutex);
+	return err;
+}
+
+/* "<module>.<param>=value" words, for the module's __param table. */
+static int set_param(struct module *mod, const struct kernel_param *kp,
+		     const char *val)
+{
+	unsigned long u;
+	bool neg = false;
+
+	switch (kp->type) {
+	case PARAM_BOOL:
+		if (!*val || !strcmp(val, "1") || !strcmp(val, "y") ||
+		    !strcmp(val, "Y"))
+			*(bool *)kp->arg = true;
+		else if (!strcmp(val, "0") || !strcmp(val, "n") ||
+			 !strcmp(val, "N"))
+			*(bool *)kp->arg = false;
+		else
+			goto bad;
+		return 0;
+	case PARAM_CHARP:
+		*(const char **)kp->arg = val;
+		return 0;
+	case PARAM_INT:
+		if (*val == '-') {
+			neg = true;
+			val++;
+		}
+		if (cmdline_parse_ulong(val, &u) ||
+		    u > (neg ? 0x80000000UL : 0x7fffffffUL))
+			goto bad;
+		*(int *)kp->arg = neg ? (int)-(long)u : (int)u;
+		return 0;
+	case PARAM_UINT:
+		if (cmdline_parse_ulong(val, &u) || u > 0xffffffffUL)
+			goto bad;
+		*(unsigned int *)kp->arg = (unsigned int)u;
+		return 0;
+	}
+	pr_err("%s: parameter %s has unknown type %u\n", mod->name, kp->name,
+	       kp->type);
+	return -EINVAL;
+bad:
+	pr_err("%s: invalid value '%s' for parameter %s\n", mod->name, val,
+	       kp->name);
+	return -EINVAL;
+}
+
+static int parse_args(struct module *mod)
+{
+	size_t plen = strlen(mod->name);
+
+	for (int i = 0; i < kernel_cmdline.count; i++) {
+		const struct cmdline_param *p = &kernel_cmdline.params[i];
+		const struct kernel_param *kp = NULL;
+
+		if (strncmp(p->key, mod->name, plen) || p->key[plen] != '.')
+			continue;
+		for (unsigned int k = 0; k < mod->num_kp; k++)
+			if (!strcmp(mod->kp[k].name, p->key + plen + 1))
+				kp = &mod->kp[k];
+		if (!kp) {
+			pr_warn("%s: unknown parameter '%s' ignored\n",
+				mod->name, p->key + plen + 1);
+			continue;
+		}
+		if (set_param(mod, kp, p->value ? p->value : ""))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Init memory goes once nobody can be looking at its symbols. */
+static void free_init_memory(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+
+	if (!ls->init)
+		return;
+	mutex_lock(&module_mutex);
+	mod->init_layout.base = NULL;
+	mod->init_layout.size = 0;
+	mutex_unlock(&module_mutex);
+	synchronize_rcu();
+	module_memfree(ls->init);
+	module_account_free(ls, ls->layout.init_size);
+	ls->init = NULL;
+}
+
+static int do_init_module(struct load_state *ls)
+{
+	struct module *mod = ls->mod;
+	int ret = 0;
+
+	module_note_step(mod->name, MODULE_STEP_INIT);
+	if (mod->init)
+		ret = module_call_init(mod);
+	if (ret < 0) {
+		pr_err("%s: init failed (error %d)\n", mod->name, ret);
+		mutex_lock(&module_mutex);
+		mod->state = MODULE_STATE_GOING;
+		mutex_unlock(&module_mutex);
+		module_note_event(MODULE_EV_STATE, mod->name,
+				  MODULE_STATE_GOING);
+		return ret;
+	}
+	if (ret > 0)
+		pr_warn("%s: init suspiciously returned %d, it should follow 0/-E convention\n",
+			mod->name, ret);
+	mutex_lock(&module_mutex);
+	mod->state = MODULE_STATE_LIVE;
+	mutex_unlock(&module_mutex);
+	module_note_event(MODULE_EV_STATE, mod->name, MODULE_STATE_LIVE);
+	free_init_memory(ls);
+	wake_up_all(&module_wq);
+	return 0;
+}
+
+/*
+ * The module's init, called through a pointer the relocations filled in.
+ * A separate function so that a fault inside init shows "load_module"
+ * callers in the backtrace under the module's own function.
+ */
+__attribute__((noinline)) int module_call_init(struct module *mod)
+{
+	return mod->init();
+}
+
+/* ---- load_module ---------------------------------------------------------- */
+
+/*
+ * Load one module from the file's bytes; path names it in messages.
+ * 0 when the module is LIVE, or a negative errno: -EEXIST (already
+ * LIVE), -EBUSY (going away), -ENOEXEC (a bad file), -ENOENT (unknown
+ * symbol), -ENOMEM (module memory or per-CPU area), init's own error.
+ */
+int load_module(const void *file, size_t len, const char *path)
+{
+	enum loader_mode mode = module_loader_mode;
+	bool unique_first = mode != LOADER_LEGACY;
+	bool percpu_early = mode == LOADER_LEGACY || mode == LOADER_SEED;
+	struct load_state *ls;
+	bool listed = false;
+	int err;
+
+	ls = kzalloc(sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	ls->path = path;
+
+	module_note_step(path, MODULE_STEP_READING);
+	err = copy_module(ls, file, len);
+	if (err)
+		goto free_copy;
+	err = elf_validity_check(ls);
+	if (err)
+		goto free_copy;
+
+	module_note_step(ls->info.name, MODULE_STEP_ALLOCATING);
+	err = layout_and_allocate(ls, percpu_early);
+	if (err)
+		goto free_copy;
+
+	if (unique_first) {
+		err = add_unformed_module(ls->mod);
+		if (err)
+			goto free_module;
+		listed = true;
+	}
+	if (!percpu_early) {
+		module_note_step(ls->mod->name, MODULE_STEP_ALLOCATING);
+		err = percpu_modalloc(ls);
+		if (err)
+			goto unlink;
+	}
+
+	module_note_step(ls->mod->name, MODULE_STEP_RELOCATING);
+	err = simplify_symbols(ls);
+	if (err)
+		goto free_uses;
+	err = apply_relocations(ls);
+	if (err)
+		goto free_uses;
+	err = find_module_tables(ls);
+	if (err)
+		goto free_uses;
+	err = module_add_kallsyms(ls);
+	if (err)
+		goto free_uses;
+	percpu_modcopy(ls);
+
+	if (!unique_first) {
+		/* legacy: the name is checked only now, holding it all */
+		err = add_unformed_module(ls->mod);
+		if (err)
+			goto free_kallsyms;
+		listed = true;
+	}
+	err = complete_formation(ls);
+	if (err)
+		goto free_kallsyms;
+	err = parse_args(ls->mod);
+	if (err)
+		goto going;
+
+	free_copy(ls);
+	err = do_init_module(ls);
+	if (err)
+		goto going;
+	pr_info("module: %s loaded (%u bytes core, %u bytes per-CPU)\n",
+		ls->mod->name, ls->mod->core_layout.size, ls->mod->percpu_size);
+	free_scratch(ls);
+	account_load_end(ls, true);
+	kfree(ls);
+	return 0;
+
+	/* The unwind, in the reverse order of the steps above. */
+going:
+	mutex_lock(&module_mutex);
+	ls->mod->state = MODULE_STATE_GOING;
+	mutex_unlock(&module_mutex);
+free_kallsyms:
+	module_free_kallsyms(ls->mod);
+	module_account_free(ls, ls->kallsyms_size);
+free_uses:
+	mutex_lock(&module_mutex);
+	module_unload_free(ls->mod);
+	mutex_unlock(&module_mutex);
+unlink:
+	if (listed)
+		module_unlink(ls->mod);
+free_module:
+	percpu_modfree(ls);
+	free_module_memory(ls);
+free_copy:
+	if (ls->copy)
+		free_copy(ls);
+	account_load_end(ls, false);
+	kfree(ls);
+	return err;
+}
+
+/* ---- delete_module -------------------------------------------------------- */
+
+/*
+ * Unload a LIVE module nobody uses: GOING, its exit, out of the list, a
+ * grace period, then its per-CPU area and memory go (Linux's
+ * delete_module syscall and free_module()).
+ */
+int delete_module(const char *name)
+{
+	struct module_use *use;
+	struct module *mod;
+	void *core;
+	int err = 0;
+
+	mutex_lock(&module_mutex);
+	mod = find_module(name);
+	if (!mod) {
+		err = -ENOENT;
+	} else if (mod->state != MODULE_STATE_LIVE) {
+		err = -EBUSY;	/* still loading, or already going */
+	} else if (!list_empty(&mod->source_list)) {
+		use = list_first_entry(&mod->source_list, struct module_use,
+				       source_list);
+		pr_err("delete_module: %s is in use by %s\n", name,
+		       use->source->name);
+		err = -EBUSY;
+	} else if (mod->refcnt) {
+		pr_err("delete_module: %s has %d references\n", name,
+		       mod->refcnt);
+		err = -EBUSY;
+	} else {
+		mod->state = MODULE_STATE_GOING;
+	}
+	mutex_unlock(&module_mutex);
+	if (err)
+		return err;
+	module_note_event(MODULE_EV_STATE, mod->name, MODULE_STATE_GOING);
+
+	if (mod->exit)
+		mod->exit();
+	mutex_lock(&module_mutex);
+	module_unload_free(mod);
+	mutex_unlock(&module_mutex);
+	module_unlink(mod);
+	module_free_kallsyms(mod);
+	if (mod->percpu) {
+		module_note_event(MODULE_EV_PERCPU_FREE, mod->name,
+				  mod->percpu_size);
+		free_percpu(mod->percpu);
+	}
+	/* The descriptor lives in core memory: nothing of mod after this. */
+	core = mod->core_layout.base;
+	pr_info("module: %s unloaded\n", name);
+	module_memfree(core);
+	return 0;
+}

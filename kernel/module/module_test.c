@@ -1,0 +1,291 @@
+/*
+ * kernel/module/module_test.c - KTAP suite "module": the loader on the
+ * demo modules from the initrd.
+ *
+ * Each case starts from no demo module loaded and ends there, and checks
+ * that what the loads took came back exactly: the reserved per-CPU
+ * chunk's use, module-area pages and kmalloc objects (the leak counters).
+ */
+#include <kernel/errno.h>
+#include <kernel/ksyms.h>
+#include <kernel/ktest.h>
+#include <kernel/mm.h>
+#include <kernel/module.h>
+#include <kernel/percpu.h>
+#include <kernel/rcupdate.h>
+#include <kernel/smp.h>
+#include "../sched/ktest_threads.h"
+#include "internal.h"
+
+static const char *const demo_modules[] = {
+	"kvm", "kvm_intel", "acpi_cpufreq", "coretemp",
+};
+
+/* Unload order: users first. */
+static const char *const unload_order[] = {
+	"kvm_intel", "kvm", "acpi_cpufreq", "coretemp",
+};
+
+struct baseline {
+	size_t reserved_used;
+	uint64_t module_pages;
+	uint64_t kmalloc_objects;
+};
+
+static void take_baseline(struct baseline *b)
+{
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	b->reserved_used = pcpu_reserved_used();
+	b->module_pages = st.module_pages;
+	b->kmalloc_objects = st.kmalloc_objects;
+}
+
+static void expect_baseline(struct ktest *t, const struct baseline *b)
+{
+	struct baseline now;
+
+	take_baseline(&now);
+	KTEST_EXPECT_EQ(t, now.reserved_used, b->reserved_used);
+	KTEST_EXPECT_EQ(t, now.module_pages, b->module_pages);
+	KTEST_EXPECT_EQ(t, now.kmalloc_objects, b->kmalloc_objects);
+}
+
+static void unload_all(struct ktest *t)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(unload_order); i++) {
+		int err = delete_module(unload_order[i]);
+
+		if (err && err != -ENOENT)
+			ktest_fail(t, __FILE__, __LINE__,
+				   "delete_module(%s) = %d", unload_order[i], err);
+	}
+}
+
+static struct module *live_module(const char *name)
+{
+	struct module *mod;
+
+	rcu_read_lock();
+	mod = find_module(name);
+	if (mod && mod->state != MODULE_STATE_LIVE)
+		mod = NULL;
+	rcu_read_unlock();
+	return mod;
+}
+
+static void test_load_all(struct ktest *t)
+{
+	struct baseline b;
+
+	unload_all(t);
+	take_baseline(&b);
+	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++) {
+		int err = modprobe(demo_modules[i]);
+
+		/* kvm_intel may have pulled kvm in already: -EEXIST. */
+		if (err && !(err == -EEXIST && i == 0))
+			ktest_fail(t, __FILE__, __LINE__, "modprobe(%s) = %d",
+				   demo_modules[i], err);
+		KTEST_EXPECT_TRUE(t, live_module(demo_modules[i]) != NULL);
+	}
+	KTEST_EXPECT_EQ(t, modprobe("kvm"), -EEXIST);
+	unload_all(t);
+	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++)
+		KTEST_EXPECT_TRUE(t, find_module_all(demo_modules[i], true) == NULL);
+	expect_baseline(t, &b);
+}
+
+/* kvm's struct kvm_cpu starts with the CPU number its init wrote there. */
+static void test_percpu_every_cpu(struct ktest *t)
+{
+	struct baseline b;
+	struct module *kvm;
+	size_t used;
+	uint64_t var;
+	unsigned int cpu;
+
+	unload_all(t);
+	take_baseline(&b);
+	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
+	kvm = live_module("kvm");
+	KTEST_EXPECT_TRUE(t, kvm != NULL);
+	if (!kvm)
+		return;
+	used = pcpu_reserved_used() - b.reserved_used;
+	KTEST_EXPECT_EQ(t, kvm->percpu_size, 304);
+	KTEST_EXPECT_EQ(t, kvm->percpu_align, 32);
+	KTEST_EXPECT_TRUE(t, used >= 304 && used < 304 + 32);
+	var = module_kallsyms_lookup_name(kvm, "kvm_cpu");
+	KTEST_EXPECT_EQ(t, var, (uint64_t)(uintptr_t)kvm->percpu);
+	for_each_online_cpu(cpu) {
+		const uint32_t *p = per_cpu_ptr((const uint32_t *)(uintptr_t)var,
+						cpu);
+
+		if (*p != cpu)
+			ktest_fail(t, __FILE__, __LINE__,
+				   "CPU %u's kvm_cpu.cpu is %u", cpu, *p);
+	}
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	expect_baseline(t, &b);
+}
+
+/* kvm_intel links against kvm's exports, and kvm counts it on every CPU. */
+static void test_exports_across_modules(struct ktest *t)
+{
+	struct module *kvm, *vmx;
+	struct module_use *use;
+	unsigned int (*enabled_cpus)(void);
+	struct baseline b;
+
+	unload_all(t);
+	take_baseline(&b);
+	KTEST_EXPECT_EQ(t, modprobe("kvm_intel"), 0);
+	kvm = live_module("kvm");
+	vmx = live_module("kvm_intel");
+	KTEST_EXPECT_TRUE(t, kvm && vmx);
+	if (!kvm || !vmx)
+		goto out;
+	KTEST_EXPECT_FALSE(t, list_empty(&kvm->source_list));
+	use = list_first_entry(&kvm->source_list, struct module_use,
+			       source_list);
+	KTEST_EXPECT_TRUE(t, use->source == vmx && use->target == kvm);
+	KTEST_EXPECT_TRUE(t, list_empty(&vmx->source_list));
+	enabled_cpus = (unsigned int (*)(void))(uintptr_t)
+		module_kallsyms_lookup_name(kvm, "kvm_enabled_cpus");
+	KTEST_EXPECT_TRUE(t, enabled_cpus != NULL);
+	if (enabled_cpus)
+		KTEST_EXPECT_EQ(t, enabled_cpus(), num_online_cpus());
+	/* kvm is in use: it cannot go first. */
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, live_module("kvm") != NULL);
+	KTEST_EXPECT_EQ(t, delete_module("kvm_intel"), 0);
+	KTEST_EXPECT_TRUE(t, list_empty(&kvm->source_list));
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), -ENOENT);
+out:
+	unload_all(t);
+	expect_baseline(t, &b);
+}
+
+/* A second load of a LIVE module: -EEXIST, and nothing kept. */
+static void test_second_load_eexist(struct ktest *t)
+{
+	struct module_loader_stats before, after;
+	struct baseline b, loaded;
+
+	unload_all(t);
+	take_baseline(&b);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
+	take_baseline(&loaded);
+	module_loader_stats_get(&before);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
+	module_loader_stats_get(&after);
+	expect_baseline(t, &loaded);
+	KTEST_EXPECT_EQ(t, after.loads_failed, before.loads_failed + 1);
+	KTEST_EXPECT_TRUE(t, after.dup_bytes > before.dup_bytes);
+	KTEST_EXPECT_EQ(t, after.modmem_in_flight, before.modmem_in_flight);
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	expect_baseline(t, &b);
+}
+
+/* ---- two CPUs load kvm at the same moment ---- */
+
+static volatile int race_go;
+static int race_result[2];
+
+static int race_thread(void *data)
+{
+	int *result = data;
+
+	while (!READ_ONCE(race_go))
+		cpu_relax();
+	*result = insmod("lib/modules/kvm.ko");
+	return 0;
+}
+
+static void test_concurrent_load(struct ktest *t)
+{
+	unsigned int cpus[2] = { 0, kt_next_online(0) };
+	struct task_struct *k[2];
+	struct baseline b;
+	size_t peak;
+
+	if (cpus[1] == cpus[0]) {
+		ktest_skip(t, "needs two CPUs");
+		return;
+	}
+	unload_all(t);
+	take_baseline(&b);
+	race_go = 0;
+	pcpu_reserved_peak_reset();
+	for (int i = 0; i < 2; i++)
+		k[i] = kt_start(t, race_thread, &race_result[i], cpus[i],
+				"kvm_race");
+	WRITE_ONCE(race_go, 1);
+	for (int i = 0; i < 2; i++)
+		kt_reap(t, k[i], KT_REAP_TIMEOUT * 3);
+	peak = pcpu_reserved_peak() - b.reserved_used;
+	/* One loads, one finds it: -EEXIST (after waiting, if it came second
+	 * while the first was UNFORMED or COMING). */
+	KTEST_EXPECT_EQ(t, race_result[0] + race_result[1], -EEXIST);
+	KTEST_EXPECT_TRUE(t, race_result[0] == 0 || race_result[1] == 0);
+	/* One reserved allocation only: kvm's 304 bytes (plus alignment). */
+	if (module_loader_mode == LOADER_UNFORMED ||
+	    module_loader_mode == LOADER_IDEMPOTENT)
+		KTEST_EXPECT_TRUE(t, peak >= 304 && peak < 2 * 304);
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	expect_baseline(t, &b);
+}
+
+/* An address inside a module's function names it, and the module. */
+static void test_symbol_in_module(struct ktest *t)
+{
+	struct module *kvm;
+	const char *name, *mod = NULL;
+	uint64_t addr, off, size;
+
+	unload_all(t);
+	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
+	kvm = live_module("kvm");
+	if (!kvm) {
+		ktest_fail(t, __FILE__, __LINE__, "kvm did not load");
+		return;
+	}
+	addr = module_kallsyms_lookup_name(kvm, "kvm_init");
+	KTEST_EXPECT_TRUE(t, addr != 0);
+	name = symbol_lookup(addr + 5, &off, &size, &mod);
+	KTEST_EXPECT_STREQ(t, name ? name : "(none)", "kvm_init");
+	KTEST_EXPECT_STREQ(t, mod ? mod : "(none)", "kvm");
+	KTEST_EXPECT_EQ(t, off, 5);
+	KTEST_EXPECT_TRUE(t, size > 5);
+	/* Text is read-only and executable, data not executable. */
+	{
+		unsigned int level;
+		uint64_t *pte = lookup_address(addr, &level);
+
+		KTEST_EXPECT_TRUE(t, pte && (*pte & _PAGE_PRESENT));
+		if (pte) {
+			KTEST_EXPECT_FALSE(t, *pte & _PAGE_RW);
+			KTEST_EXPECT_FALSE(t, *pte & _PAGE_NX);
+		}
+		pte = lookup_address((unsigned long)kvm, &level);
+		KTEST_EXPECT_TRUE(t, pte && (*pte & _PAGE_RW));
+		if (pte && mm_nx_enabled())
+			KTEST_EXPECT_TRUE(t, *pte & _PAGE_NX);
+	}
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	KTEST_EXPECT_TRUE(t, symbol_lookup(addr + 5, &off, &size, &mod) == NULL);
+}
+
+static struct ktest_case module_cases[] = {
+	KTEST_CASE(test_load_all),
+	KTEST_CASE(test_percpu_every_cpu),
+	KTEST_CASE(test_exports_across_modules),
+	KTEST_CASE(test_second_load_eexist),
+	KTEST_CASE(test_concurrent_load),
+	KTEST_CASE(test_symbol_in_module),
+	{}
+};
+KTEST_SUITE(module, module_cases);
