@@ -111,6 +111,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	initrd_init(&boot_info);
 	/* The module loader's generation (loader=), before any load. */
 	module_loader_init();
+	/* Every CPU loads the same modules at once, as udev did (storm=). */
+	storm_run();
 
 	/* In-kernel test suites, when the command line asks (ktest=...). */
 	bool failed = ktest_run_requested() < 0;

@@ -69,8 +69,19 @@ static size_t pcpu_reserved_cur, pcpu_reserved_max;
 static unsigned long pcpu_nr_populated;	/* pages, all units, dynamic chunks */
 static unsigned long pcpu_nr_failures;
 
-/* Linux 3.x: the first ten failures are reported, then a note. */
-static int pcpu_warn_limit = 10;
+/*
+ * Linux 3.x reports the first ten failures, then says "limit reached".
+ * Here each request shape (size, align) has its own ten, so that in a
+ * storm the failures of the bigger modules, which come first, do not
+ * hide kvm's "size=304 align=32" line; shapes beyond the table share the
+ * last entry.
+ */
+#define PCPU_WARN_LIMIT		10
+#define PCPU_WARN_SHAPES	8
+static struct {
+	size_t size, align;
+	int left;
+} pcpu_warn_shapes[PCPU_WARN_SHAPES];
 static char pcpu_last_failure[128];
 
 /* ---- chunks and slots --------------------------------------------- */
@@ -261,7 +272,25 @@ void pcpu_balance_workfn(void)
 static void pcpu_report_failure(size_t size, size_t align, const char *err)
 {
 	unsigned long flags = spin_lock_irqsave(&pcpu_lock);
-	bool say = pcpu_warn_limit > 0, last = say && --pcpu_warn_limit == 0;
+	unsigned int i;
+	bool say, last;
+
+	for (i = 0; i < PCPU_WARN_SHAPES - 1; i++) {
+		if (!pcpu_warn_shapes[i].size) {
+			pcpu_warn_shapes[i].size = size;
+			pcpu_warn_shapes[i].align = align;
+			pcpu_warn_shapes[i].left = PCPU_WARN_LIMIT;
+		}
+		if (pcpu_warn_shapes[i].size == size &&
+		    pcpu_warn_shapes[i].align == align)
+			break;
+	}
+	if (i == PCPU_WARN_SHAPES - 1 && !pcpu_warn_shapes[i].size) {
+		pcpu_warn_shapes[i].size = size;	/* the shared entry */
+		pcpu_warn_shapes[i].left = PCPU_WARN_LIMIT;
+	}
+	say = pcpu_warn_shapes[i].left > 0;
+	last = say && --pcpu_warn_shapes[i].left == 0;
 
 	pcpu_nr_failures++;
 	snprintf(pcpu_last_failure, sizeof(pcpu_last_failure),

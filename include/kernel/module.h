@@ -275,6 +275,9 @@ struct module_loader_stats {
 void module_loader_stats_get(struct module_loader_stats *st);
 void module_loader_stats_reset(void);
 
+/* Every CPU loads the same modules at once (kernel/module/storm.c). */
+void storm_run(void);
+
 /* A module's symbol at addr, for backtraces: name, offset, size and the
  * module's name; NULL when addr is in no module (kallsyms.c). */
 const char *module_address_lookup(uint64_t addr, uint64_t *offset,

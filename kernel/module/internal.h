@@ -37,6 +37,12 @@ extern struct list_head modules;
 
 int module_call_init(struct module *mod);
 
+/* Fault injection (kernel/module/fault_inject.c): fail.init=<mod>:<n>
+ * fails that module's init its first n times; fail.percpu=<n> fails the
+ * nth reserved per-CPU allocation a load makes. */
+bool should_fail_init(const char *name);
+bool should_fail_percpu(void);
+
 /*
  * What each CPU's loader is doing (the storm's live view) and the trace
  * (kernel/module/trace.c; docs/story.md documents the format).
@@ -74,6 +80,7 @@ void module_note_event(enum module_event ev, const char *name, long arg);
 /* CPU cpu's current step, and its module's name into name[len]. */
 enum module_step module_cpu_step(unsigned int cpu, char *name, size_t len);
 bool module_trace_enabled(void);	/* trace=1 */
+void module_set_jitter(unsigned long us);	/* storm.jitter */
 int module_trace_start(void);		/* buffers ready, time zero now */
 void module_trace_stop(void);
 void module_trace_dump(const char *mode, size_t reserved_size);

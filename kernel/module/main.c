@@ -489,7 +489,12 @@ static int percpu_modalloc(struct load_state *ls)
 
 	if (!size)
 		return 0;
-	mod->percpu = __alloc_reserved_percpu(size, ls->layout.percpu_align);
+	if (should_fail_percpu())
+		pr_warn("%s: per-CPU allocation failed on purpose (fail.percpu)\n",
+			mod->name);
+	else
+		mod->percpu = __alloc_reserved_percpu(size,
+						      ls->layout.percpu_align);
 	if (!mod->percpu) {
 		pr_warn("%s: Could not allocate %zu bytes percpu data\n",
 			mod->name, size);
@@ -846,8 +851,12 @@ static int do_init_module(struct load_state *ls)
 	int ret = 0;
 
 	module_note_step(mod->name, MODULE_STEP_INIT);
-	if (mod->init)
+	if (should_fail_init(mod->name)) {
+		pr_warn("%s: init made to fail (fail.init)\n", mod->name);
+		ret = -EIO;
+	} else if (mod->init) {
 		ret = module_call_init(mod);
+	}
 	if (ret < 0) {
 		pr_err("%s: init failed (error %d)\n", mod->name, ret);
 		mutex_lock(&module_mutex);

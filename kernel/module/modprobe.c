@@ -63,6 +63,23 @@ static void idem_put(struct idempotent *idem)
 		kfree(idem);
 }
 
+/* "lib/modules/kvm.ko" -> "kvm", into buf. */
+static const char *short_module_name(const char *path, char *buf)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 3 && !strcmp(base + n - 3, ".ko"))
+		n -= 3;
+	if (n >= MODULE_NAME_LEN)
+		n = MODULE_NAME_LEN - 1;
+	memcpy(buf, base, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /*
  * Load a file, merging with a load of the same file in flight when the
  * loader is idempotent.  *merged says the result is another request's.
@@ -71,6 +88,7 @@ static int load_file(const char *path, const void *file, size_t len,
 		     bool *merged)
 {
 	struct idempotent *idem = NULL, *it;
+	char name_buf[MODULE_NAME_LEN];
 	int ret;
 
 	*merged = false;
@@ -121,7 +139,16 @@ static int load_file(const char *path, const void *file, size_t len,
 	list_add(&idem->list, &idem_list);
 	spin_unlock(&idem_lock);
 
-	ret = load_module(file, len, path);
+	/*
+	 * A load of this file that ended between modprobe's look at the
+	 * module list and ours left the module in the kernel: say so
+	 * before reading anything (Linux 6.4's early_mod_check() does the
+	 * same after reading the file).
+	 */
+	if (module_is_inkernel(short_module_name(path, name_buf)))
+		ret = -EEXIST;
+	else
+		ret = load_module(file, len, path);
 
 	spin_lock(&idem_lock);
 	list_del(&idem->list);

@@ -1,0 +1,351 @@
+/*
+ * kernel/module/storm.c - every CPU loads the same modules at the same
+ * moment, as systemd-udevd did at boot in 2013 (one `modprobe kvm` per
+ * CPU device), and the kernel reports what that cost (docs/story.md).
+ *
+ *	storm_run()
+ *	  one worker thread per online CPU, pinned; all wait at a barrier
+ *	  release: each worker, for each name in the list, modprobe_request()
+ *	  and counts the outcome: loaded, -EEXIST, -EBUSY or failed
+ *	  the boot CPU watches: a storm that stops making progress is
+ *	  reported (which CPU, which step), never silently hung
+ *	  then one line, the contract of ../shared/GUIDE.md:
+ *
+ *	storm: loader=MODE cpus=N requests=R loaded=L eexist=E ebusy=B
+ *	       failed=F reserved_peak=B reserved_size=B modmem_peak=B
+ *	       dup_bytes=B elapsed_us=US merged=M
+ *
+ * (on one line).  Every figure is counted where it happens: outcomes by
+ * the workers, reserved_peak by the per-CPU allocator (mm/percpu.c),
+ * modmem_peak and dup_bytes by load_module()'s accounting, elapsed_us
+ * from the barrier's release to the last outcome.  merged counts the
+ * requests loader=idempotent answered with another request's result; one
+ * whose result was success is counted under eexist (the module was there
+ * when it returned: it loaded nothing).
+ *
+ * The list is etc/storm.conf from the initrd (names separated by spaces
+ * or lines, '#' comments; a name may appear twice: udev asked for some
+ * modules twice per CPU), or storm=a,b,c; storm=off skips the storm.
+ * storm.rounds=K loads and unloads everything K times and checks after
+ * each round that the reserved chunk and module memory are back to their
+ * baseline; storm.jitter=US puts random delays of up to US microseconds
+ * between the loader's steps (kernel/module/trace.c applies them).
+ */
+#include <kernel/cmdline.h>
+#include <kernel/err.h>
+#include <kernel/errno.h>
+#include <kernel/initrd.h>
+#include <kernel/io.h>
+#include <kernel/mm.h>
+#include <kernel/percpu.h>
+#include <kernel/printk.h>
+#include <kernel/rcupdate.h>
+#include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+#include "internal.h"
+
+KERNEL_PARAM(storm, "modules every CPU loads at once (a,b,c), or off; default etc/storm.conf");
+KERNEL_PARAM_NAMED(storm_rounds, "storm.rounds", "load and unload everything this many times");
+KERNEL_PARAM_NAMED(storm_jitter, "storm.jitter", "random delays of up to this many us between loader steps");
+
+#define STORM_MAX_NAMES		32
+#define STORM_LIST_MAX		512
+#define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
+#define STORM_GIVE_UP_SECONDS	600	/* and stop waiting after this */
+
+struct storm_list {
+	char buf[STORM_LIST_MAX];
+	const char *names[STORM_MAX_NAMES];
+	unsigned int count;
+};
+
+struct storm_counts {
+	unsigned long requests, loaded, eexist, ebusy, failed, merged;
+};
+
+static struct storm_list storm_list;
+static struct storm_counts counts;
+static spinlock_t counts_lock = SPINLOCK_INIT("storm counts");
+static volatile int storm_ready, storm_go;
+static uint64_t storm_t0, storm_t_last;
+static unsigned long storm_progress;
+
+/* Split text at spaces, commas and newlines ('#' to end of line: a
+ * comment) into the list.  Names are checked by modprobe itself. */
+static int parse_list(struct storm_list *l, const char *text, size_t len)
+{
+	char *p, *end;
+
+	if (len >= sizeof(l->buf)) {
+		pr_err("storm: list longer than %zu bytes\n", sizeof(l->buf) - 1);
+		return -E2BIG;
+	}
+	memcpy(l->buf, text, len);
+	l->buf[len] = '\0';
+	l->count = 0;
+	for (p = l->buf; *p; p++)
+		if (*p == '#')
+			while (*p && *p != '\n')
+				*p++ = ' ';
+	for (p = l->buf; *p; p = end) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		end = p;
+		while (*end && *end != ' ' && *end != '\t' && *end != '\n' &&
+		       *end != ',')
+			end++;
+		if (*end)
+			*end++ = '\0';
+		if (l->count == STORM_MAX_NAMES) {
+			pr_err("storm: more than %d names\n", STORM_MAX_NAMES);
+			return -E2BIG;
+		}
+		l->names[l->count++] = p;
+	}
+	return 0;
+}
+
+static int storm_get_list(struct storm_list *l)
+{
+	const char *s = kernel_param("storm");
+	const void *conf;
+	size_t len;
+
+	if (s && !strcmp(s, "off"))
+		return -ENOENT;
+	if (s && *s)
+		return parse_list(l, s, strlen(s));
+	conf = initrd_find("etc/storm.conf", &len);
+	if (!conf) {
+		pr_info("storm: no etc/storm.conf in the initrd and no storm=; skipped\n");
+		return -ENOENT;
+	}
+	return parse_list(l, conf, len);
+}
+
+static void count_outcome(const char *name, int err, bool merged)
+{
+	enum module_step step;
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&counts_lock);
+	counts.requests++;
+	if (merged)
+		counts.merged++;
+	if (err == 0 && !merged) {
+		counts.loaded++;
+		step = MODULE_STEP_DONE;
+	} else if (err == 0 || err == -EEXIST) {
+		counts.eexist++;
+		step = MODULE_STEP_EEXIST;
+	} else if (err == -EBUSY) {
+		counts.ebusy++;
+		step = MODULE_STEP_EBUSY;
+	} else {
+		counts.failed++;
+		step = MODULE_STEP_FAILED;
+	}
+	storm_t_last = ktime_get_ns();
+	storm_progress++;
+	spin_unlock_irqrestore(&counts_lock, flags);
+	module_note_event(MODULE_EV_OUTCOME, name, err);
+	module_note_step(name, step);
+}
+
+static int storm_worker(void *data)
+{
+	(void)data;
+	__atomic_fetch_add(&storm_ready, 1, __ATOMIC_RELAXED);
+	while (!READ_ONCE(storm_go))
+		cpu_relax();
+	for (unsigned int i = 0; i < storm_list.count; i++) {
+		const char *name = storm_list.names[i];
+		struct modprobe_outcome out;
+		int err;
+
+		module_note_event(MODULE_EV_REQUEST, name, 0);
+		err = modprobe_request(name, &out);
+		if (err && err != -EEXIST && err != -EBUSY)
+			pr_err("storm: CPU %u: modprobe %s failed (error %d)\n",
+			       smp_processor_id(), name, err);
+		count_outcome(name, err, out.merged);
+	}
+	return 0;
+}
+
+/* Which CPU is at which step, when the storm stops moving. */
+static void report_stall(struct task_struct **workers, unsigned int seconds)
+{
+	unsigned int cpu;
+
+	pr_err("storm: no progress for %u s; CPUs still loading:\n", seconds);
+	for_each_online_cpu(cpu) {
+		char name[32];
+		enum module_step step;
+
+		if (!workers[cpu] || completion_done(&workers[cpu]->exited))
+			continue;
+		step = module_cpu_step(cpu, name, sizeof(name));
+		pr_err("storm:   CPU %u at %s (%s)\n", cpu,
+		       module_step_name(step), name);
+	}
+}
+
+/* Wait for every worker, watching for progress.  false: gave up. */
+static bool storm_wait(struct task_struct **workers)
+{
+	unsigned long last_progress = ~0UL, stalled = 0, waited = 0;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		while (workers[cpu] &&
+		       !wait_for_completion_timeout(&workers[cpu]->exited, HZ)) {
+			unsigned long p = READ_ONCE(storm_progress);
+
+			waited++;
+			stalled = p == last_progress ? stalled + 1 : 0;
+			last_progress = p;
+			if (stalled == STORM_STALL_SECONDS)
+				report_stall(workers, STORM_STALL_SECONDS);
+			if (waited >= STORM_GIVE_UP_SECONDS) {
+				report_stall(workers, (unsigned int)stalled);
+				pr_err("storm: giving up after %d s\n",
+				       STORM_GIVE_UP_SECONDS);
+				return false;
+			}
+		}
+	}
+	for_each_online_cpu(cpu)
+		if (workers[cpu])
+			kthread_stop(workers[cpu]);
+	return true;
+}
+
+/* Unload every module, users before what they use. */
+static void unload_everything(void)
+{
+	bool progress = true;
+
+	while (progress) {
+		struct module *mod;
+		char name[MODULE_NAME_LEN];
+
+		progress = false;
+		name[0] = '\0';
+		mutex_lock(&module_mutex);
+		list_for_each_entry(mod, &modules, list) {
+			if (mod->state == MODULE_STATE_LIVE &&
+			    list_empty(&mod->source_list) && !mod->refcnt) {
+				memcpy(name, mod->name, sizeof(name));
+				break;
+			}
+		}
+		mutex_unlock(&module_mutex);
+		if (name[0] && delete_module(name) == 0)
+			progress = true;
+	}
+}
+
+static int storm_round(unsigned int round, unsigned int rounds)
+{
+	static struct task_struct *workers[NR_CPUS];
+	struct module_loader_stats st;
+	unsigned int cpu, cpus = 0;
+	uint64_t elapsed_ns;
+
+	memset(&counts, 0, sizeof(counts));
+	storm_ready = 0;
+	storm_go = 0;
+	storm_progress = 0;
+	module_loader_stats_reset();
+	pcpu_reserved_peak_reset();
+
+	for_each_online_cpu(cpu) {
+		workers[cpu] = kthread_create_on_cpu(storm_worker, NULL, cpu,
+						     "storm");
+		if (IS_ERR(workers[cpu])) {
+			pr_err("storm: no worker for CPU %u (%ld)\n", cpu,
+			       PTR_ERR(workers[cpu]));
+			workers[cpu] = NULL;
+			continue;
+		}
+		cpus++;
+		wake_up_process(workers[cpu]);
+	}
+	/* The barrier: everybody at the line, then go. */
+	for (unsigned int i = 0; READ_ONCE(storm_ready) < (int)cpus; i++) {
+		if (i == 10 * HZ) {
+			pr_err("storm: only %d of %u workers started in 10 s\n",
+			       storm_ready, cpus);
+			break;
+		}
+		schedule_timeout_uninterruptible(1);
+	}
+	storm_t0 = ktime_get_ns();
+	storm_t_last = storm_t0;
+	module_trace_start();
+	WRITE_ONCE(storm_go, 1);
+
+	if (!storm_wait(workers))
+		return -ETIMEDOUT;
+	module_trace_stop();
+	module_loader_stats_get(&st);
+	elapsed_ns = storm_t_last - storm_t0;
+	if (rounds > 1)
+		pr_info("storm: round %u of %u\n", round + 1, rounds);
+	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
+		loader_mode_name(module_loader_mode), cpus, counts.requests,
+		counts.loaded, counts.eexist, counts.ebusy, counts.failed,
+		pcpu_reserved_peak(), pcpu_reserved_total(),
+		(unsigned long long)st.modmem_peak,
+		(unsigned long long)st.dup_bytes,
+		(unsigned long long)(elapsed_ns / 1000), counts.merged);
+	if (module_trace_enabled())
+		module_trace_dump(loader_mode_name(module_loader_mode),
+				  pcpu_reserved_total());
+	return 0;
+}
+
+void storm_run(void)
+{
+	unsigned long rounds = kernel_param_ulong("storm.rounds", 1);
+	size_t reserved0 = pcpu_reserved_used();
+	struct mm_stats mm0, mm;
+	unsigned int leaks = 0;
+
+	if (storm_get_list(&storm_list) || !storm_list.count)
+		return;
+	if (rounds < 1)
+		rounds = 1;
+	module_set_jitter(kernel_param_ulong("storm.jitter", 0));
+	/* The trace buffers first, so that the baseline includes them. */
+	module_trace_start();
+	mm_get_stats(&mm0);
+	for (unsigned int r = 0; r < rounds; r++) {
+		if (storm_round(r, (unsigned int)rounds))
+			break;
+		if (rounds == 1)
+			break;
+		unload_everything();
+		mm_get_stats(&mm);
+		if (pcpu_reserved_used() != reserved0 ||
+		    mm.module_pages != mm0.module_pages ||
+		    mm.kmalloc_objects != mm0.kmalloc_objects) {
+			leaks++;
+			pr_err("storm: round %u left reserved %zu -> %zu bytes, module pages %llu -> %llu, kmalloc objects %llu -> %llu\n",
+			       r + 1, reserved0, pcpu_reserved_used(),
+			       (unsigned long long)mm0.module_pages,
+			       (unsigned long long)mm.module_pages,
+			       (unsigned long long)mm0.kmalloc_objects,
+			       (unsigned long long)mm.kmalloc_objects);
+		}
+	}
+	if (rounds > 1)
+		pr_info("storm: rounds=%lu leaked_rounds=%u\n", rounds, leaks);
+	module_trace_free();
+	module_set_jitter(0);
+}
