@@ -23,6 +23,7 @@ import os
 import pathlib
 import re
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -437,9 +438,122 @@ def bochs_boots():
             for n in (2, 4)]
 
 
-def qemu_tests(build, report, jobs, which):
-    chosen = {'test': boots, 'long': lambda build: long_boots(),
+# ---- the storm (kernel/module/storm.c, docs/story.md) ---------------------
+
+STORM_LINE = (r'^storm: loader=(?P<mode>\w+) cpus=(?P<cpus>\d+) requests=(?P<requests>\d+) '
+              r'loaded=(?P<loaded>\d+) eexist=(?P<eexist>\d+) ebusy=(?P<ebusy>\d+) '
+              r'failed=(?P<failed>\d+) reserved_peak=(?P<reserved_peak>\d+) '
+              r'reserved_size=(?P<reserved_size>\d+) modmem_peak=(?P<modmem_peak>\d+) '
+              r'dup_bytes=(?P<dup_bytes>\d+) elapsed_us=(?P<elapsed_us>\d+)')
+STORM_MODES = ('legacy', 'seed', 'unformed', 'idempotent')
+STORM_CPUS = (1, 4, 8, 64)
+KVM_FAIL = r'^kvm: Could not allocate 304 bytes percpu data$'
+
+
+def storm_boots():
+    """Every mode at 1, 4, 8 and 64 CPUs, then rounds with jitter and an
+    init failure injected; storm_checks() compares the figures."""
+    common = 'poweroff isa_debug_exit'
+    out = []
+    for mode in STORM_MODES:
+        for n in STORM_CPUS:
+            expect = [STORM_LINE, rf'^storm: loader={mode} cpus={n} ', POWEROFF]
+            reject = list(NO_FAULTS)
+            if mode in ('unformed', 'idempotent'):
+                reject += [r'^PERCPU: allocation failed', r'Could not allocate']
+            elif n == 8:
+                expect += [PERCPU_FAIL, KVM_FAIL]
+            out.append(Boot(f'storm-{mode}-{n}', f'{common} loader={mode}', smp=n,
+                            mem='1G' if n > 8 else '512M', expect=expect, reject=reject))
+    for mode in ('unformed', 'idempotent'):
+        out.append(Boot(f'storm-rounds-{mode}',
+                        f'{common} loader={mode} storm.rounds=20 storm.jitter=200', smp=4,
+                        expect=[STORM_LINE, r'^storm: round 20 of 20$',
+                                r'^storm: rounds=20 leaked_rounds=0$', POWEROFF],
+                        reject=NO_FAULTS + [r'^storm: round \d+ left ', r'failed=[1-9]']))
+    out.append(Boot('storm-fail-init', f'{common} fail.init=kvm:2 storm=kvm_intel,kvm_intel',
+                    smp=4,
+                    expect=[r'^kvm: init made to fail \(fail.init\)$', r'^kvm: init failed \(error -5\)$',
+                            r'^module: kvm loaded ', r'^module: kvm_intel loaded ', STORM_LINE,
+                            POWEROFF],
+                    reject=NO_FAULTS))
+    out.append(Boot('storm-fail-percpu', f'{common} fail.percpu=1 storm=kvm', smp=4,
+                    expect=[r'^kvm: per-CPU allocation failed on purpose \(fail.percpu\)$',
+                            KVM_FAIL, r'^module: kvm loaded ', STORM_LINE, POWEROFF],
+                    reject=NO_FAULTS))
+    return out
+
+
+def storm_figures(build, name):
+    log = build / 'test' / f'{name}.log'
+    m = re.search(STORM_LINE, log.read_text(), re.M) if log.exists() else None
+    if not m:
+        return None
+    return {k: (v if k == 'mode' else int(v)) for k, v in m.groupdict().items()}
+
+
+def module_percpu_sizes(build):
+    """Each demo module's .data..percpu size, from its ELF section table."""
+    sizes = {}
+    for ko in sorted((build / 'modules').glob('*.ko')):
+        data = ko.read_bytes()
+        shoff, = struct.unpack_from('<Q', data, 0x28)
+        shnum, shstrndx = struct.unpack_from('<HH', data, 0x3c)
+        sec = [struct.unpack_from('<IIQQQQIIQQ', data, shoff + i * 64) for i in range(shnum)]
+        strtab = sec[shstrndx][4]
+        for s in sec:
+            name = data[strtab + s[0]:data.index(b'\0', strtab + s[0])]
+            if name == b'.data..percpu':
+                sizes[ko.stem] = s[5]
+    return sizes
+
+
+def storm_checks(build, report):
+    """What the storm must show across CPU counts (issue 6)."""
+    fig = {(mode, n): storm_figures(build, f'storm-{mode}-{n}')
+           for mode in STORM_MODES for n in STORM_CPUS}
+    for (mode, n), f in fig.items():
+        if f is None:
+            report.add(f'storm/{mode}-{n}: storm line', False, 'no storm line in the log')
+            continue
+        total = f['loaded'] + f['eexist'] + f['ebusy'] + f['failed']
+        report.add(f'storm/{mode}-{n}: outcomes add up to requests', total == f['requests'],
+                   f'{total} != {f["requests"]}')
+        report.add(f'storm/{mode}-{n}: requests = cpus x 4', f['requests'] == 4 * n,
+                   f'{f["requests"]}')
+    if any(f is None for f in fig.values()):
+        return
+    sizes = module_percpu_sizes(build)
+    unique = sum(sizes.get(m, 0) for m in ('acpi_cpufreq', 'coretemp', 'kvm', 'kvm_intel'))
+    for mode in ('unformed', 'idempotent'):
+        for n in STORM_CPUS:
+            f = fig[(mode, n)]
+            report.add(f'storm/{mode}-{n}: failed=0', f['failed'] == 0, str(f['failed']))
+            report.add(f'storm/{mode}-{n}: reserved_peak = sum of unique per-CPU areas ({unique})',
+                       f['reserved_peak'] == unique, str(f['reserved_peak']))
+    for mode in ('legacy', 'seed'):
+        peaks = [fig[(mode, n)]['reserved_peak'] for n in STORM_CPUS]
+        report.add(f'storm/{mode}: failed>0 at 8 CPUs', fig[(mode, 8)]['failed'] > 0,
+                   str(fig[(mode, 8)]['failed']))
+        report.add(f'storm/{mode}: reserved_peak grows with CPUs until full {peaks}',
+                   peaks == sorted(peaks) and peaks[0] < peaks[2] and
+                   peaks[-1] <= fig[(mode, 64)]['reserved_size'], str(peaks))
+    mm = [fig[('unformed', n)]['modmem_peak'] for n in STORM_CPUS]
+    dup = [fig[('unformed', n)]['dup_bytes'] for n in STORM_CPUS]
+    report.add(f'storm/unformed: modmem_peak grows with CPUs {mm}', mm[0] < mm[1] < mm[3], str(mm))
+    report.add(f'storm/unformed: dup_bytes grows with CPUs {dup}', dup[0] < dup[1] < dup[3], str(dup))
+    im = [fig[('idempotent', n)]['modmem_peak'] for n in STORM_CPUS]
+    idup = [fig[('idempotent', n)]['dup_bytes'] for n in STORM_CPUS]
+    report.add(f'storm/idempotent: dup_bytes=0 {idup}', idup == [0] * len(idup), str(idup))
+    report.add(f'storm/idempotent: modmem_peak flat {im}', max(im) < 2 * im[0], str(im))
+
+
+def qemu_tests(build, report, jobs, which, only=None):
+    chosen = {'test': lambda build: boots(build) + storm_boots(),
+              'long': lambda build: long_boots(),
               'bochs': lambda build: bochs_boots()}[which](build)
+    if only:
+        chosen = [b for b in chosen if re.search(only, b.name)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run_boot, build, b, report) for b in chosen]
         for f in futures:
@@ -451,6 +565,7 @@ def main():
     ap.add_argument('--build', default='build')
     ap.add_argument('--host-only', action='store_true')
     ap.add_argument('--qemu-only', action='store_true')
+    ap.add_argument('--only', metavar='REGEX', help='only the boots whose name matches')
     ap.add_argument('--long', action='store_true', help='the slow boots (255 CPUs, bochs)')
     ap.add_argument('--bochs', action='store_true', help='only the bochs x2APIC boots')
     ap.add_argument('--jobs', type=int, default=max(1, os.cpu_count() or 1))
@@ -470,7 +585,9 @@ def main():
         clang_build(build, report)
     if not args.host_only:
         modules_check.check(build, report)
-        qemu_tests(build, report, args.jobs, 'test')
+        qemu_tests(build, report, args.jobs, 'test', args.only)
+        if not args.only or re.search(args.only, 'storm-'):
+            storm_checks(build, report)
     print(f'{report.passed} passed, {report.failed} failed', flush=True)
     return 1 if report.failed else 0
 

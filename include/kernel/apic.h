@@ -118,6 +118,8 @@ int apic_send_init(uint32_t dest_apic_id);
 int apic_send_startup(uint32_t dest_apic_id, uint8_t page);
 /* A fixed IPI to the calling CPU through the "self" shorthand. */
 int apic_send_ipi_self(uint8_t vector);
+/* A fixed IPI to all other CPUs through the "all but self" shorthand. */
+int apic_send_ipi_allbutself(uint8_t vector);
 
 /* Counters, for tests. */
 unsigned long apic_spurious_count(void);

@@ -128,6 +128,17 @@ int apic_send_ipi_self(uint8_t vector)
 			      APIC_INT_ASSERT | vector, 0);
 }
 
+/*
+ * A fixed IPI to every other CPU through the "all excluding self"
+ * shorthand: one ICR write instead of one per target.  CPUs the kernel
+ * did not start sit in wait-for-SIPI, where a fixed IPI is not taken.
+ */
+int apic_send_ipi_allbutself(uint8_t vector)
+{
+	return apic_icr_write(APIC_DEST_ALLBUT | APIC_DM_FIXED |
+			      APIC_INT_ASSERT | vector, 0);
+}
+
 /* INIT, level-triggered assert (SDM 11.6.1; the de-assert form is only
  * for Pentium and P6 and is not sent). */
 int apic_send_init(uint32_t dest_apic_id)

@@ -37,6 +37,9 @@ extern struct list_head modules;
 
 int module_call_init(struct module *mod);
 
+/* "lib/modules/kvm.ko" -> "kvm" in dst[size] (kernel/module/modprobe.c). */
+const char *module_name_from_path(char *dst, size_t size, const char *path);
+
 /* Fault injection (kernel/module/fault_inject.c): fail.init=<mod>:<n>
  * fails that module's init its first n times; fail.percpu=<n> fails the
  * nth reserved per-CPU allocation a load makes. */

@@ -63,8 +63,8 @@ static void idem_put(struct idempotent *idem)
 		kfree(idem);
 }
 
-/* "lib/modules/kvm.ko" -> "kvm", into buf. */
-static const char *short_module_name(const char *path, char *buf)
+/* "lib/modules/kvm.ko" -> "kvm", at most size - 1 characters. */
+const char *module_name_from_path(char *dst, size_t size, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	size_t n;
@@ -73,11 +73,11 @@ static const char *short_module_name(const char *path, char *buf)
 	n = strlen(base);
 	if (n > 3 && !strcmp(base + n - 3, ".ko"))
 		n -= 3;
-	if (n >= MODULE_NAME_LEN)
-		n = MODULE_NAME_LEN - 1;
-	memcpy(buf, base, n);
-	buf[n] = '\0';
-	return buf;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, base, n);
+	dst[n] = '\0';
+	return dst;
 }
 
 /*
@@ -145,7 +145,8 @@ static int load_file(const char *path, const void *file, size_t len,
 	 * before reading anything (Linux 6.4's early_mod_check() does the
 	 * same after reading the file).
 	 */
-	if (module_is_inkernel(short_module_name(path, name_buf)))
+	module_name_from_path(name_buf, sizeof(name_buf), path);
+	if (module_is_inkernel(name_buf))
 		ret = -EEXIST;
 	else
 		ret = load_module(file, len, path);

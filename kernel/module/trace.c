@@ -104,23 +104,6 @@ const char *module_step_name(enum module_step step)
 	return step < MODULE_NR_STEPS ? step_names[step] : "?";
 }
 
-/* A module name from a path: "lib/modules/kvm.ko" -> "kvm". */
-static void short_name(char *dst, const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	size_t n;
-
-	if (slash)
-		name = slash + 1;
-	n = strlen(name);
-	if (n > 3 && !strcmp(name + n - 3, ".ko"))
-		n -= 3;
-	if (n >= TRACE_NAME_LEN)
-		n = TRACE_NAME_LEN - 1;
-	memcpy(dst, name, n);
-	dst[n] = '\0';
-}
-
 static void record(enum module_event ev, enum module_step step,
 		   const char *name, long arg)
 {
@@ -140,7 +123,7 @@ static void record(enum module_event ev, enum module_step step,
 		e->event = (uint16_t)ev;
 		e->step = (uint16_t)step;
 		e->arg = arg;
-		short_name(e->name, name ? name : "-");
+		module_name_from_path(e->name, sizeof(e->name), name ? name : "-");
 	}
 	preempt_enable();
 }
@@ -185,7 +168,7 @@ void module_note_step(const char *name, enum module_step step)
 	preempt_disable();
 	cs = this_cpu_ptr(&cpu_step);
 	cs->step = step;
-	short_name(cs->name, name ? name : "-");
+	module_name_from_path(cs->name, sizeof(cs->name), name ? name : "-");
 	preempt_enable();
 	record(MODULE_EV_STEP, step, name, 0);
 }
