@@ -66,7 +66,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs deps-bochs fuzz bench \
+	test-long test-bochs deps-bochs fuzz bench trace compare \
 	check-format
 
 all: iso
@@ -81,6 +81,10 @@ help:
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
 	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
+	@echo '  make trace      boot the storm with trace=1 at SMP CPUs under LOADER;'
+	@echo '                  draw $(O)/trace-<mode>.svg/.png (tools/trace2svg.py)'
+	@echo '  make compare    boot the storm for each loader at 1..64 CPUs (slow);'
+	@echo '                  $(O)/compare.md/.svg/.png (tools/compare.py)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
 	@echo '  make modules    the demo modules: $(O)/modules/*.ko'
@@ -90,6 +94,8 @@ help:
 	@echo 'Variables:'
 	@echo '  SMP=4 MEM=512M FIRMWARE=bios|uefi BOOT=cd|usb CMDLINE="..."'
 	@echo '  INITRD_EXTRA=dir  add dir'"'"'s tree to the initrd'
+	@echo '  LOADER=legacy|seed|unformed|idempotent (make trace; default unformed)'
+	@echo '  STORM_MODES="$(STORM_LOADERS)" STORM_CPUS="$(STORM_CPUS)" (make compare)'
 	@echo '  CC=clang CROSS_COMPILE=x86_64-linux-gnu- O=builddir V=1'
 
 deps:
@@ -317,6 +323,54 @@ $(O)/tools/percpu-bench: tools/percpu-bench.c
 
 bench: $(O)/tools/percpu-bench
 	$(Q)$(O)/tools/percpu-bench
+
+# ---- the storm: one boot traced, and the generations compared ----------
+#
+# Every boot runs the storm: each CPU loads etc/storm.conf's modules at the
+# same moment under one loader= generation, and the kernel prints the
+# storm line; trace=1 adds each CPU's steps.  Each command line gets its
+# own image (the iso target under another ISO= name), booted without a
+# window under a time bound that grows with the CPUs, as in tests/run.py.
+# Figures, not tests: a load that fails here is the story, not a bug.
+STORM_LOADERS	:= legacy seed unformed idempotent
+LOADER		?= unformed
+STORM_MODES	?= $(STORM_LOADERS)
+STORM_CPUS	?= 1 2 4 8 16 32 64
+# 64 CPUs want more than the default 512M; MEM= given still wins.
+STORM_MEM	:= $(if $(filter default file,$(origin MEM)),1G,$(MEM))
+TRACE		:= $(O)/trace-$(LOADER)
+COMPARE_LOGS	= $(foreach m,$(STORM_MODES),$(foreach n,$(STORM_CPUS),$(O)/compare/$(m)-smp$(n).log))
+
+# $(call storm_image,ISO,MODE,MORE_CMDLINE)
+storm_image = $(MAKE) --no-print-directory iso ISO=$(1) \
+	CMDLINE="$(strip poweroff isa_debug_exit loader=$(2) $(3) $(CMDLINE))"
+# $(call storm_boot,ISO,CPUS,LOG): the serial log to LOG; QEMU's status.
+storm_boot = env -u DISPLAY -u WAYLAND_DISPLAY timeout -k 10 $$((90 + 3 * $(2))) \
+	tools/run-qemu.sh --iso $(1) --smp $(2) --mem $(STORM_MEM) --debug-exit > $(3)
+
+trace: deps
+	@case ' $(STORM_LOADERS) ' in *' $(LOADER) '*) ;; *) \
+		echo "trace: LOADER='$(LOADER)': one of $(STORM_LOADERS)" >&2; \
+		exit 1 ;; esac
+	$(Q)$(call storm_image,$(TRACE).iso,$(LOADER),trace=1)
+	@echo '  STORM   loader=$(LOADER) SMP=$(SMP) trace=1 > $(TRACE).log'
+	$(Q)$(call storm_boot,$(TRACE).iso,$(SMP),$(TRACE).log) || { \
+		echo "trace: the boot failed (status $$?): see $(TRACE).log" >&2; exit 1; }
+	$(Q)$(PYTHON) tools/trace2svg.py $(TRACE).log $(TRACE)
+
+# A boot that fails is reported and the others go on; compare.py lists it
+# without figures and exits non-zero.
+compare: deps
+	$(Q)mkdir -p $(O)/compare
+	$(Q)for m in $(STORM_MODES); do \
+		$(call storm_image,$(O)/compare/$$m.iso,$$m,) || exit 1; \
+		for n in $(STORM_CPUS); do \
+			echo "  STORM   loader=$$m SMP=$$n > $(O)/compare/$$m-smp$$n.log"; \
+			$(call storm_boot,$(O)/compare/$$m.iso,$$n,$(O)/compare/$$m-smp$$n.log) || \
+				echo "compare: loader=$$m SMP=$$n: the boot failed (status $$?)" >&2; \
+		done; \
+	done
+	$(Q)$(PYTHON) tools/compare.py --out $(O)/compare $(COMPARE_LOGS)
 
 deps-bochs: deps
 	$(Q)tools/deps.sh bochs

@@ -8,6 +8,8 @@ It runs, and counts as one test each:
     them already);
   * the built modules and the initrd's lib/modules/ and etc/storm.conf
     (tests/modules_check.py);
+  * the storm's host tools, trace2svg and compare, on logs whose figures
+    are known (tests/tools_check.py);
   * QEMU boots of the hybrid image, BIOS and UEFI, from CD and USB, plus
     the bad-input boots (corrupt initrd, unknown parameter, faults): for
     each, the QEMU exit status and the serial-log lines it must show, and
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
 import ktap  # noqa: E402
 import modules_check  # noqa: E402
 import screen  # noqa: E402
+import tools_check  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
 # QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
@@ -580,6 +583,7 @@ def main():
     if not args.qemu_only:
         host_tests(build, report)
         kocheck_tests(build, report)
+        tools_check.check(build, report)
         fuzz_short(build, report)
     if not args.host_only and not args.qemu_only:
         clang_build(build, report)

@@ -1,8 +1,9 @@
 #!/bin/sh
-# tools/deps.sh [bochs] - install the host tools the build, `make run` and
-# the tests need, when any is missing; with "bochs", those of the bochs
-# boots (make test-bochs, make test-long) instead.  Debian and Ubuntu: apt-get (through
-# sudo when not root).  Elsewhere: say what to install, and stop.
+# tools/deps.sh [bochs] - install the host tools the build, `make run`, the
+# tests and the storm's pictures (make trace, make compare) need, when any
+# is missing; with "bochs", those of the bochs boots (make test-bochs,
+# make test-long) instead.  Debian and Ubuntu: apt-get (through sudo when
+# not root).  Elsewhere: say what to install, and stop.
 set -eu
 
 # command-or-file  Debian package
@@ -21,6 +22,7 @@ mformat			mtools
 cpio			cpio
 /usr/include/cmocka.h	libcmocka-dev
 /usr/bin/python3	python3
+/usr/lib/python3/dist-packages/matplotlib/__init__.py	python3-matplotlib
 clang			clang
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev
 '
