@@ -65,6 +65,7 @@ uint64_t kernel_page_phys(unsigned long va);
 struct vm_area {
 	unsigned long addr;
 	size_t size;		/* bytes, page multiple, without the guard */
+	bool lazy;		/* freed, waiting for the lazy TLB purge */
 	struct vm_area *next;	/* sorted by address */
 };
 
@@ -82,6 +83,9 @@ unsigned long vm_area_reserve(struct vm_region *r, size_t size);
 size_t vm_area_release(struct vm_region *r, unsigned long addr);
 /* The size of the area starting exactly at addr, or 0. */
 size_t vm_area_size(struct vm_region *r, unsigned long addr);
+/* Mark the (live) area at addr freed-but-still-reserved; its size, or 0
+ * when there is no live area there (vm_area_size() then says 0 too). */
+size_t vm_area_mark_lazy(struct vm_region *r, unsigned long addr);
 
 /* The vmap area's bookkeeping (vmap.c); the per-CPU allocator takes its
  * chunks' areas from it too (percpu.c). */

@@ -60,6 +60,7 @@ unsigned long vm_area_reserve(struct vm_region *r, size_t size)
 	}
 	area->addr = addr;
 	area->size = size;
+	area->lazy = false;
 	area->next = *link;
 	*link = area;
 	spin_unlock_irqrestore(&r->lock, flags);
@@ -91,8 +92,23 @@ size_t vm_area_size(struct vm_region *r, unsigned long addr)
 	size_t size = 0;
 
 	for (struct vm_area *a = r->areas; a; a = a->next)
-		if (a->addr == addr)
+		if (a->addr == addr && !a->lazy)
 			size = a->size;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return size;
+}
+
+size_t vm_area_mark_lazy(struct vm_region *r, unsigned long addr)
+{
+	unsigned long flags = spin_lock_irqsave(&r->lock);
+	size_t size = 0;
+
+	for (struct vm_area *a = r->areas; a; a = a->next) {
+		if (a->addr == addr && !a->lazy) {
+			a->lazy = true;
+			size = a->size;
+		}
+	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	return size;
 }

@@ -670,7 +670,7 @@ static int layout_and_allocate(struct load_state *ls, bool with_percpu)
 	if (with_percpu) {
 		err = percpu_modalloc(ls);
 		if (err)
-			goto fail;
+			goto free;
 	}
 	return 0;
 fail:
@@ -678,6 +678,7 @@ fail:
 		pr_err("%s: out of module memory (%llu bytes)\n", ls->path,
 		       (unsigned long long)(ls->layout.core_size +
 					    ls->layout.init_size));
+free:
 	free_module_memory(ls);
 	ls->mod = NULL;
 	return err;

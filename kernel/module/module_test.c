@@ -36,6 +36,7 @@ static void take_baseline(struct baseline *b)
 {
 	struct mm_stats st;
 
+	vm_unmap_aliases();	/* module memory is freed lazily */
 	mm_get_stats(&st);
 	b->reserved_used = pcpu_reserved_used();
 	b->module_pages = st.module_pages;

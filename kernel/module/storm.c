@@ -324,6 +324,7 @@ void storm_run(void)
 	module_set_jitter(kernel_param_ulong("storm.jitter", 0));
 	/* The trace buffers first, so that the baseline includes them. */
 	module_trace_start();
+	vm_unmap_aliases();
 	mm_get_stats(&mm0);
 	for (unsigned int r = 0; r < rounds; r++) {
 		if (storm_round(r, (unsigned int)rounds))
@@ -331,6 +332,7 @@ void storm_run(void)
 		if (rounds == 1)
 			break;
 		unload_everything();
+		vm_unmap_aliases();
 		mm_get_stats(&mm);
 		if (pcpu_reserved_used() != reserved0 ||
 		    mm.module_pages != mm0.module_pages ||
