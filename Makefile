@@ -60,6 +60,8 @@ KERNEL_OBJS	:= $(KERNEL_C_SRCS:%.c=$(O)/%.o) $(KERNEL_ASM_SRCS:%.asm=$(O)/%.o) \
 
 KERNEL		:= $(O)/kernel.elf
 INITRD		:= $(O)/initrd.cpio
+# The hostile modules and their MANIFEST (tests/hostile/mkhostile.py).
+HOSTILE		:= $(O)/hostile/MANIFEST
 ISO		:= $(O)/mkernel.iso
 
 HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
@@ -217,10 +219,12 @@ $(O)/modules/%.mod.o: $(O)/modules/%.mod.c
 initrd: $(INITRD)
 
 # The staging folder is rebuilt each time: it is cheap and never stale.
-# The modules go to lib/modules/, modules/storm.conf to etc/storm.conf.
+# The modules go to lib/modules/, modules/storm.conf to etc/storm.conf,
+# the hostile modules and their MANIFEST to test/hostile/.
 .PHONY: $(INITRD)
-$(INITRD): $(MODULE_KOS) $(STORM_CONF)
+$(INITRD): $(MODULE_KOS) $(STORM_CONF) $(HOSTILE)
 	$(Q)MODULES_DIR=$(O)/modules STORM_CONF=$(STORM_CONF) \
+		HOSTILE_DIR=$(dir $(HOSTILE)) \
 		tools/mkinitrd.sh $@ $(O)/initrd-root "$(INITRD_EXTRA)"
 
 iso: $(ISO)
@@ -247,14 +251,22 @@ $(O)/host/%: tests/host/%.c
 
 # ---- the module loader's pure core on the host --------------------------
 # kocheck runs kernel/module/elf.c and reloc.c over .ko files; the hostile
-# modules are damaged copies of tests/hostile/valid.c, built with the
-# kernel's module flags; the fuzzer drives the same code (docs/modules.md).
+# modules are damaged copies of tests/hostile/valid.c, plus the other
+# tests/hostile/*.c that only the kernel's loader can refuse, all built
+# with the kernel's module flags (without debug info, as the demo modules
+# are stripped of it); the fuzzer drives the same code, and the initrd
+# carries them for the suite module_hostile (docs/modules.md).
 
 KOCHECK		:= $(O)/host/kocheck
 KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
 		   include/kernel/module_elf.h include/kernel/elf.h
-HOSTILE		:= $(O)/hostile/MANIFEST
+HOSTILE_OBJS	:= $(patsubst tests/hostile/%.c,$(O)/hostile-obj/%.o,$(wildcard tests/hostile/*.c))
+# gcc whatever CC is: mkhostile.py damages the layout GNU as writes (a
+# .shstrtab of its own, .rodata), and the expected refusals name it;
+# clang's objects share one .strtab.  The result loads in either kernel.
+HOSTILE_CC	?= $(CROSS_COMPILE)gcc
+HOSTILE_CFLAGS	:= $(filter-out -g --target=%,$(MODULE_CFLAGS))
 FUZZ_SECONDS	?= 60
 FUZZER		:= $(O)/fuzz/fuzz_module
 FUZZ_CC		?= clang
@@ -264,14 +276,19 @@ $(KOCHECK): $(KOCHECK_SRCS) tools/kocheck/kocheck.h $(MODULE_CORE)
 	@$(if $(Q),echo '  HOSTCC  $@')
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(KOCHECK_SRCS) -o $@
 
-$(O)/hostile/valid.o: tests/hostile/valid.c
+$(O)/hostile-obj/%.o: tests/hostile/%.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $< (module flags)')
-	$(Q)$(CC) $(filter-out -MMD -MP -g,$(KERNEL_CFLAGS)) -c $< -o $@
+	@$(if $(Q),echo '  CC [M]  $<')
+	$(Q)$(HOSTILE_CC) $(HOSTILE_CFLAGS) -c $< -o $@
 
-$(HOSTILE): $(O)/hostile/valid.o tests/hostile/mkhostile.py
+-include $(HOSTILE_OBJS:.o=.d)
+
+# Made afresh: a file a past version made must not linger in the initrd.
+$(HOSTILE): $(HOSTILE_OBJS) tests/hostile/mkhostile.py
 	@$(if $(Q),echo '  HOSTILE $(dir $@)')
-	$(Q)$(PYTHON) tests/hostile/mkhostile.py $< $(dir $@)
+	$(Q)rm -rf $(dir $@)
+	$(Q)$(PYTHON) tests/hostile/mkhostile.py $(O)/hostile-obj/valid.o $(dir $@) \
+		$(filter-out %/valid.o,$(HOSTILE_OBJS))
 
 $(O)/host/test_module_elf: $(HOSTILE)
 $(O)/host/test_module_elf: HOST_CFLAGS += -DHOSTILE_DIR='"$(abspath $(O)/hostile)"'

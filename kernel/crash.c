@@ -16,6 +16,9 @@
  *	                 watchdog reports it and its backtrace, then panic
  *	crash=panic-smp  panic with every CPU up: each other CPU is stopped
  *	                 by an NMI and says where it was
+ *	crash=module     modprobe coretemp, whose init faults when the
+ *	                 command line also says coretemp.crash=1: the
+ *	                 report names the module's function and the module
  *
  * kmain() calls crash_maybe_trigger() once, after everything else and
  * just before machine_finish().  Every function here is noinline so it
@@ -29,6 +32,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/io.h>
 #include <kernel/err.h>
+#include <kernel/module.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -44,7 +48,7 @@
 /* Not canonical (bits 63..47 differ): any access is a #GP. */
 #define CRASH_NONCANONICAL_ADDR	0x8000000000000000UL
 
-KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp");
+KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp|module");
 
 extern char boot_stack_guard[];
 
@@ -194,6 +198,17 @@ static noinline void crash_lockup(void)
 	panic("crash: hard LOCKUP on CPU %u", target);
 }
 
+/* The fault is the module's own (modules/coretemp, coretemp.crash=1). */
+static noinline void crash_module(void)
+{
+	int err;
+
+	if (!kernel_param("coretemp.crash"))
+		pr_warn("crash: module faults only with coretemp.crash=1 on the command line\n");
+	err = modprobe("coretemp");
+	pr_err("crash: modprobe coretemp returned %d and no fault\n", err);
+}
+
 static noinline void crash_panic_smp(void)
 {
 	panic("crash: panic with %u CPUs online", num_online_cpus());
@@ -213,6 +228,7 @@ static const struct {
 	{ "doublefault", crash_doublefault },
 	{ "lockup", crash_lockup },
 	{ "panic-smp", crash_panic_smp },
+	{ "module", crash_module },
 };
 
 noinline void crash_maybe_trigger(void)
@@ -229,6 +245,6 @@ noinline void crash_maybe_trigger(void)
 		crash_kinds[i].fn();
 		return;
 	}
-	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp); ignored\n",
+	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp|module); ignored\n",
 	       kind);
 }

@@ -16,6 +16,18 @@
  *	ok 1 cmdline
  *	...
  *	# ktest: 5 passed, 1 failed, 1 skipped
+ *
+ * A parameterised case (KTEST_CASE_PARAM) is a subtest of its own, one
+ * result per parameter, as KUnit prints it:
+ *
+ *	        KTAP version 1
+ *	        # Subtest: test_file
+ *	        1..2
+ *	        ok 1 a.ko
+ *	        ok 2 b.ko
+ *	    ok 4 test_file
+ *
+ * The totals count each parameter, not the case around them.
  */
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
@@ -65,11 +77,60 @@ static bool selected(const char *list, const char *name)
 	return false;
 }
 
+struct ktest_totals {
+	int passed, failed, skipped;
+};
+
+/* One result line; counted in the totals. */
+static void ktest_report(const struct ktest *t, const char *indent, int n,
+			 struct ktest_totals *tot)
+{
+	if (t->failed) {
+		tot->failed++;
+		printk(KERN_INFO "%snot ok %d %s\n", indent, n, t->name);
+	} else if (t->skipped) {
+		tot->skipped++;
+		printk(KERN_INFO "%sok %d %s # SKIP %s\n", indent, n, t->name,
+		       t->skip_reason);
+	} else {
+		tot->passed++;
+		printk(KERN_INFO "%sok %d %s\n", indent, n, t->name);
+	}
+}
+
+/*
+ * Run a parameterised case once per parameter.  The generator is walked
+ * once first to print the plan, so a run that stops half way shows.  The
+ * case fails when any parameter does; it is skipped when it has none.
+ */
+static void ktest_run_params(const struct ktest_case *c, struct ktest *t,
+			     struct ktest_totals *tot)
+{
+	char desc[KTEST_PARAM_DESC_SIZE] = "";
+	const void *p;
+	int n = 0, i = 0;
+
+	for (p = c->gen_params(NULL, desc); p; p = c->gen_params(p, desc))
+		n++;
+	printk(KERN_INFO "        KTAP version 1\n        # Subtest: %s\n        1..%d\n",
+	       c->name, n);
+	for (p = c->gen_params(NULL, desc); p && i < n;
+	     p = c->gen_params(p, desc)) {
+		struct ktest pt = { .name = desc, .param = p };
+
+		c->run(&pt);
+		ktest_report(&pt, "        ", ++i, tot);
+		t->failed |= pt.failed;
+	}
+	if (!n)
+		ktest_skip(t, "no parameters");
+}
+
 int ktest_run_requested(void)
 {
 	const char *list = kernel_param("ktest");
 	int nsuites = 0, suite_no = 0;
-	int passed = 0, failed = 0, skipped = 0;
+	struct ktest_totals tot = { 0 };
 
 	if (!list || !*list)
 		return 0;
@@ -89,26 +150,26 @@ int ktest_run_requested(void)
 		printk(KERN_INFO "    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
 		       s->name, ncases);
 		for (int i = 0; i < ncases; i++) {
-			struct ktest t = { .name = s->cases[i].name };
+			const struct ktest_case *c = &s->cases[i];
+			struct ktest t = { .name = c->name };
+			struct ktest_totals uncounted = { 0 }, *counts = &tot;
 
-			s->cases[i].run(&t);
-			if (t.failed) {
-				failed++;
-				suite_failed++;
-				printk(KERN_INFO "    not ok %d %s\n", i + 1, t.name);
-			} else if (t.skipped) {
-				skipped++;
-				printk(KERN_INFO "    ok %d %s # SKIP %s\n", i + 1,
-				       t.name, t.skip_reason);
+			if (c->gen_params) {
+				ktest_run_params(c, &t, &tot);
+				/* Its parameters are counted already (unless it
+				 * had none: then it counts as one skip). */
+				if (!t.skipped)
+					counts = &uncounted;
 			} else {
-				passed++;
-				printk(KERN_INFO "    ok %d %s\n", i + 1, t.name);
+				c->run(&t);
 			}
+			ktest_report(&t, "    ", i + 1, counts);
+			suite_failed += t.failed;
 		}
 		printk(KERN_INFO "%s %d %s\n", suite_failed ? "not ok" : "ok",
 		       ++suite_no, s->name);
 	}
-	printk(KERN_INFO "# ktest: %d passed, %d failed, %d skipped\n", passed,
-	       failed, skipped);
-	return failed ? -1 : 0;
+	printk(KERN_INFO "# ktest: %d passed, %d failed, %d skipped\n",
+	       tot.passed, tot.failed, tot.skipped);
+	return tot.failed ? -1 : 0;
 }

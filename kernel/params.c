@@ -38,12 +38,36 @@ static bool is_declared(const char *key)
 	return false;
 }
 
+/* Does a declared key start with the first len characters of key? */
+static bool is_declared_prefix(const char *key, size_t len)
+{
+	for (const struct boot_param *p = __kernel_params_start;
+	     p < __kernel_params_end; p++)
+		if (!strncmp(p->key, key, len))
+			return true;
+	return false;
+}
+
+/*
+ * A dotted key "mod.param" is a module's parameter (include/kernel/
+ * moduleparam.h): the loader's parse_args() reads it when mod loads and
+ * warns there about a name mod does not have, so it is not ours to
+ * report - as in Linux, which leaves dotted words to the modules.  Unless
+ * the prefix is one the kernel declares keys under ("percpu." for
+ * percpu.reserve): a typo such as percpu.reserv= is still caught.
+ */
 void kernel_cmdline_report_unknown(void)
 {
-	for (int i = 0; i < kernel_cmdline.count; i++)
-		if (!is_declared(kernel_cmdline.params[i].key))
-			pr_warn("cmdline: unknown parameter '%s' ignored\n",
-				kernel_cmdline.params[i].key);
+	for (int i = 0; i < kernel_cmdline.count; i++) {
+		const char *key = kernel_cmdline.params[i].key;
+		const char *dot = strchr(key, '.');
+
+		if (is_declared(key))
+			continue;
+		if (dot && !is_declared_prefix(key, (size_t)(dot - key) + 1))
+			continue;
+		pr_warn("cmdline: unknown parameter '%s' ignored\n", key);
+	}
 }
 
 const char *kernel_param(const char *key)

@@ -104,7 +104,8 @@ def host_tests(build, report):
 def kocheck_tests(build, report):
     """kocheck over every hostile module (tests/hostile/mkhostile.py): one
     line per file, and each line the one MANIFEST expects (ok for the
-    valid copy, the refusal naming the check for every other)."""
+    valid copy and for the modules only the kernel can refuse, the
+    refusal naming the check for every other)."""
     kocheck = build / 'host' / 'kocheck'
     hostile = build / 'hostile'
     manifest = hostile / 'MANIFEST'
@@ -113,7 +114,7 @@ def kocheck_tests(build, report):
         return
     bad = []
     lines = [ln.split('\t') for ln in manifest.read_text().splitlines() if ln]
-    for name, opts, want in lines:
+    for name, opts, want, _ in lines:
         path = hostile / name
         rc, out, _ = run([str(kocheck)] + opts.split() + [str(path)], 60)
         out = out.strip()
@@ -127,8 +128,8 @@ def kocheck_tests(build, report):
     report.add(f'kocheck: {len(lines)} hostile modules each refused with its own reason, valid one ok',
                not bad and len(lines) > 40, '; '.join(bad[:3]) or 'too few variants')
     # Several files in one run: one line each, status 1 when any failed.
-    files = [str(hostile / n) for n, _, _ in lines[:5]]
-    rc, out, _ = run([str(kocheck), '--resolve-any', '--this-module-size', '1024'] + files, 60)
+    files = [str(hostile / n) for n, _, _, _ in lines[:5]]
+    rc, out, _ = run([str(kocheck), '--resolve-any'] + files, 60)
     report.add('kocheck: one line per file, non-zero status on failure',
                rc == 1 and len(out.strip().splitlines()) == len(files), f'status {rc}: {out[:200]}')
 
@@ -191,6 +192,7 @@ class Boot:
     timeout: int = None     # seconds; default by firmware and emulator
     emulator: str = 'qemu'  # or 'bochs' (x2APIC; BIOS only; no exit status)
     screen: list = None     # regexes the screen text must match (no poweroff)
+    check: object = None    # check(log, report, name): more than regexes
 
 
 BANNER = r'^mkernel version \S+ \('
@@ -207,16 +209,49 @@ VGA_CONSOLE = r'^console: VGA text 80x25$'
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 
 
-def crash(kind, exception, function, **kw):
+def crash(kind, exception, function, cmdline='', expect=(), **kw):
     """A deliberate fault: the report names it and the functions on the
     stack, and the kernel panics (QEMU status 37 through isa-debug-exit)."""
-    return Boot(f'crash-{kind}', f'poweroff isa_debug_exit crash={kind}',
+    return Boot(f'crash-{kind}', f'poweroff isa_debug_exit crash={kind}{cmdline}',
                 expect_exit=EXIT_PANIC,
                 expect=[exception, r'^RIP: [0-9a-f]{4}:' + function + r'\+0x[0-9a-f]+/0x[0-9a-f]+',
                         r'^Call Trace:', r'\] crash_maybe_trigger\+', r'\] kmain\+',
                         r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: ',
-                        r'^CPU 1: stopped at RIP ', r'^smp: stopped 1 of 1 other CPUs$'],
+                        r'^CPU 1: stopped at RIP ', r'^smp: stopped 1 of 1 other CPUs$', *expect],
                 **kw)
+
+
+def hostile_check(build):
+    """The boot module-hostile: for every line of the hostile MANIFEST
+    (tests/hostile/mkhostile.py), between the two lines the suite
+    module_hostile prints around its insmod, the kernel's refusal with
+    the text the MANIFEST gives ("ok": the module loaded)."""
+    manifest = build / 'hostile' / 'MANIFEST'
+
+    def check(log, report, name):
+        if not manifest.exists():
+            report.add(f'{name}: hostile MANIFEST', False, f'{manifest} not built')
+            return
+        lines = [ln.split('\t') for ln in manifest.read_text().splitlines() if ln]
+        bad = []
+        for file, _, _, says in lines:
+            path = f'test/hostile/{file}'
+            m = re.search(rf'^module_hostile: insmod {re.escape(path)}\n(.*?)'
+                          rf'^module_hostile: {re.escape(path)}: (\w+) \((-?\d+)\)$',
+                          log, re.M | re.S)
+            if not m:
+                bad.append(f'{file}: no insmod of it in the log')
+            elif says == 'ok':
+                if m.group(2) != 'loaded':
+                    bad.append(f'{file}: {m.group(2)} ({m.group(3)}), want it loaded')
+            elif m.group(2) != 'refused':
+                bad.append(f'{file}: loaded, want "{says}"')
+            elif not any(says in ln for ln in m.group(1).splitlines()):
+                bad.append(f'{file}: no line with "{says}" in: ' + ' | '.join(m.group(1).splitlines())[:200])
+        report.add(f'{name}: {len(lines)} hostile modules, each refused with its own message '
+                   '(the valid one loaded)', not bad and len(lines) >= 40,
+                   '; '.join(bad[:3]) or 'too few lines in MANIFEST')
+    return check
 
 
 def make_initrd_variants(build):
@@ -268,9 +303,17 @@ def boots(build):
                             r'^  nr_failed           :            1$', r'^Chunk: <- Reserved Chunk$',
                             r'^Chunk: <- First Chunk$', PERCPU_FAIL, POWEROFF],
              reject=NO_FAULTS, ktap=True),
-        Boot('bad-cmdline-unknown-key', f'{common} lodaer=legacy',
-             expect=[r"^cmdline: unknown parameter 'lodaer' ignored$", POWEROFF],
-             reject=NO_FAULTS),
+        # A typo is reported; a dotted key is a module's (the loader warns
+        # when the module loads), unless its prefix is the kernel's.
+        Boot('bad-cmdline-unknown-key', f'{common} lodaer=legacy percpu.reserv=1 nosuchmod.x=1',
+             expect=[r"^cmdline: unknown parameter 'lodaer' ignored$",
+                     r"^cmdline: unknown parameter 'percpu.reserv' ignored$", POWEROFF],
+             reject=NO_FAULTS + [r"unknown parameter 'nosuchmod\.x'"]),
+        # Every hostile module refused with its own message, nothing
+        # leaked (the KTAP cases check the counters), the kernel goes on.
+        Boot('module-hostile', f'{common} ktest=module_hostile',
+             expect=[POWEROFF, r'^module: kvm loaded '],
+             reject=NO_FAULTS + [r'WARNING', r'^BUG'], ktap=True, check=hostile_check(build)),
         Boot('mem-128M', f'{common} ktest=all', mem='128M',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
@@ -302,6 +345,15 @@ def boots(build):
               'crash_pagefault'),
         crash('divide', r'^traps: divide error \(#DE\) vector 0', 'crash_divide', firmware='uefi'),
         crash('ud', r'^traps: invalid opcode \(#UD\) vector 6', 'crash_ud'),
+        # A fault in a module's function: named, with the module, in the
+        # RIP line and the Call Trace (kernel/module/kallsyms.c).
+        crash('module', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
+              'coretemp_crash_now', cmdline=' coretemp.crash=1',
+              expect=[r'^RIP: [0-9a-f]{4}:coretemp_crash_now\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\] ',
+                      # coretemp_init, or its alias init_module (clang)
+                      r'^ \[<[0-9a-f]{16}>\] (coretemp_\w+|init_module)\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\]$',
+                      r'\] load_module\+', r'CR2: 0000000000000000'],
+              reject=[r"unknown parameter 'crash'", r"unknown parameter 'coretemp\.crash'"]),
         Boot('crash-stack-overflow', 'poweroff isa_debug_exit crash=stack', expect_exit=EXIT_PANIC,
              expect=[r'double fault \(#DF\)', r'kernel stack overflow', r'\] crash_stack_recurse(\.\w+)*\+0x',
                      r'Kernel panic - not syncing: ']),
@@ -403,6 +455,8 @@ def run_boot(build, b, report):
         m = re.search(pattern, log, re.M)
         report.add(f'{name}: log lacks /{pattern}/', m is None,
                    'found: ' + (log[m.start():m.start() + 120].splitlines()[0] if m else ''))
+    if b.check:
+        b.check(log, report, name)
     if b.ktap:
         results = ktap.parse(log, prefix=f'{name}/ktap/')
         if not results:
@@ -557,6 +611,8 @@ def qemu_tests(build, report, jobs, which, only=None):
               'bochs': lambda build: bochs_boots()}[which](build)
     if only:
         chosen = [b for b in chosen if re.search(only, b.name)]
+        if not chosen:
+            report.add(f'qemu: boots matching /{only}/', False, 'none')
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run_boot, build, b, report) for b in chosen]
         for f in futures:
@@ -568,16 +624,17 @@ def main():
     ap.add_argument('--build', default='build')
     ap.add_argument('--host-only', action='store_true')
     ap.add_argument('--qemu-only', action='store_true')
-    ap.add_argument('--only', metavar='REGEX', help='only the boots whose name matches')
     ap.add_argument('--long', action='store_true', help='the slow boots (255 CPUs, bochs)')
     ap.add_argument('--bochs', action='store_true', help='only the bochs x2APIC boots')
     ap.add_argument('--jobs', type=int, default=max(1, os.cpu_count() or 1))
+    ap.add_argument('--boots', metavar='REGEX',
+                    help='only the boots whose name matches (with --qemu-only, --long, --bochs)')
     args = ap.parse_args()
     build = (ROOT / args.build).resolve()
 
     report = Report()
     if args.long or args.bochs:
-        qemu_tests(build, report, args.jobs, 'long' if args.long else 'bochs')
+        qemu_tests(build, report, args.jobs, 'long' if args.long else 'bochs', args.boots)
         print(f'{report.passed} passed, {report.failed} failed', flush=True)
         return 1 if report.failed else 0
     if not args.qemu_only:
@@ -589,8 +646,8 @@ def main():
         clang_build(build, report)
     if not args.host_only:
         modules_check.check(build, report)
-        qemu_tests(build, report, args.jobs, 'test', args.only)
-        if not args.only or re.search(args.only, 'storm-'):
+        qemu_tests(build, report, args.jobs, 'test', args.boots)
+        if not args.boots or re.search(args.boots, 'storm-'):
             storm_checks(build, report)
     print(f'{report.passed} passed, {report.failed} failed', flush=True)
     return 1 if report.failed else 0

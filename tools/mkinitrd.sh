@@ -4,7 +4,9 @@
 # The initrd is a cpio archive in the "newc" format, as Linux's initramfs.
 # STAGING is rebuilt from scratch: etc/ from the tree, lib/modules/ from
 # the built modules (MODULES_DIR=dir of *.ko), etc/storm.conf from
-# STORM_CONF=file, then EXTRA_DIR's tree on top
+# STORM_CONF=file, test/hostile/ from HOSTILE_DIR=dir (the hostile
+# modules and their MANIFEST: tests/hostile/mkhostile.py), then
+# EXTRA_DIR's tree on top
 # (INITRD_EXTRA=dir on the make command line), so anyone can add files.
 set -eu
 out=$1 stage=$2 extra=${3:-}
@@ -20,6 +22,15 @@ fi
 # The storm's module list (modules/storm.conf; issue 6).
 if [ -n "${STORM_CONF:-}" ]; then
 	cp "$STORM_CONF" "$stage/etc/storm.conf"
+fi
+# The hostile modules, for the in-kernel suite module_hostile.
+if [ -n "${HOSTILE_DIR:-}" ]; then
+	if [ ! -f "$HOSTILE_DIR/MANIFEST" ]; then
+		echo "mkinitrd: HOSTILE_DIR=$HOSTILE_DIR has no MANIFEST" >&2
+		exit 1
+	fi
+	mkdir -p "$stage/test/hostile"
+	cp "$HOSTILE_DIR/MANIFEST" "$HOSTILE_DIR"/*.ko "$stage/test/hostile/"
 fi
 if [ -n "$extra" ]; then
 	if [ ! -d "$extra" ]; then

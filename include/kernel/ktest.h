@@ -15,6 +15,15 @@
  *	static struct ktest_case thing_cases[] = { KTEST_CASE(test_thing), {} };
  *	KTEST_SUITE(thing, thing_cases);
  *
+ * A case can run once per parameter, as KUnit's KUNIT_CASE_PARAM: the
+ * generator gives the parameter after prev (NULL asks for the first) and
+ * writes its name into desc, or returns NULL when there are no more.
+ * Each parameter is a result of its own, one level deeper in the KTAP:
+ *
+ *	static const void *gen(const void *prev, char *desc);
+ *	static void test_one(struct ktest *t) { use(t->param); }
+ *	... KTEST_CASE_PARAM(test_one, gen) ...
+ *
  * Suites run when the command line says ktest=all or ktest=name,name.
  */
 #ifndef KERNEL_KTEST_H
@@ -29,11 +38,15 @@ struct ktest {
 	bool failed;
 	bool skipped;
 	const char *skip_reason;
+	const void *param;	/* KTEST_CASE_PARAM: this run's parameter */
 };
+
+#define KTEST_PARAM_DESC_SIZE	128
 
 struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
+	const void *(*gen_params)(const void *prev, char *desc);
 };
 
 struct ktest_suite {
@@ -41,7 +54,9 @@ struct ktest_suite {
 	struct ktest_case *cases;
 };
 
-#define KTEST_CASE(fn)	{ #fn, fn }
+#define KTEST_CASE(fn)	{ .name = #fn, .run = fn }
+#define KTEST_CASE_PARAM(fn, gen)					\
+	{ .name = #fn, .run = fn, .gen_params = gen }
 
 #define KTEST_SUITE(n, c)						\
 	static const struct ktest_suite __ktest_suite_##n __used	\

@@ -983,8 +983,8 @@ going:
 	ls->mod->state = MODULE_STATE_GOING;
 	mutex_unlock(&module_mutex);
 free_kallsyms:
-	module_free_kallsyms(ls->mod);
-	module_account_free(ls, ls->kallsyms_size);
+	/* The symbols are freed at free_module: once formed, the module
+	 * was visible to backtraces, which read them under RCU only. */
 free_uses:
 	mutex_lock(&module_mutex);
 	module_unload_free(ls->mod);
@@ -993,6 +993,10 @@ unlink:
 	if (listed)
 		module_unlink(ls->mod);
 free_module:
+	if (ls->kallsyms_size) {
+		module_free_kallsyms(ls->mod);
+		module_account_free(ls, ls->kallsyms_size);
+	}
 	percpu_modfree(ls);
 	free_module_memory(ls);
 free_copy:

@@ -16,6 +16,7 @@
 #include <kernel/smp.h>
 #include "../sched/ktest_threads.h"
 #include "internal.h"
+#include "ktest_baseline.h"
 
 static const char *const demo_modules[] = {
 	"kvm", "kvm_intel", "acpi_cpufreq", "coretemp",
@@ -25,33 +26,6 @@ static const char *const demo_modules[] = {
 static const char *const unload_order[] = {
 	"kvm_intel", "kvm", "acpi_cpufreq", "coretemp",
 };
-
-struct baseline {
-	size_t reserved_used;
-	uint64_t module_pages;
-	uint64_t kmalloc_objects;
-};
-
-static void take_baseline(struct baseline *b)
-{
-	struct mm_stats st;
-
-	vm_unmap_aliases();	/* module memory is freed lazily */
-	mm_get_stats(&st);
-	b->reserved_used = pcpu_reserved_used();
-	b->module_pages = st.module_pages;
-	b->kmalloc_objects = st.kmalloc_objects;
-}
-
-static void expect_baseline(struct ktest *t, const struct baseline *b)
-{
-	struct baseline now;
-
-	take_baseline(&now);
-	KTEST_EXPECT_EQ(t, now.reserved_used, b->reserved_used);
-	KTEST_EXPECT_EQ(t, now.module_pages, b->module_pages);
-	KTEST_EXPECT_EQ(t, now.kmalloc_objects, b->kmalloc_objects);
-}
 
 static void unload_all(struct ktest *t)
 {
@@ -78,10 +52,10 @@ static struct module *live_module(const char *name)
 
 static void test_load_all(struct ktest *t)
 {
-	struct baseline b;
+	struct module_baseline b;
 
 	unload_all(t);
-	take_baseline(&b);
+	module_baseline_take(&b);
 	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++) {
 		int err = modprobe(demo_modules[i]);
 
@@ -95,20 +69,20 @@ static void test_load_all(struct ktest *t)
 	unload_all(t);
 	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++)
 		KTEST_EXPECT_TRUE(t, find_module_all(demo_modules[i], true) == NULL);
-	expect_baseline(t, &b);
+	module_baseline_expect(t, &b);
 }
 
 /* kvm's struct kvm_cpu starts with the CPU number its init wrote there. */
 static void test_percpu_every_cpu(struct ktest *t)
 {
-	struct baseline b;
+	struct module_baseline b;
 	struct module *kvm;
 	size_t used;
 	uint64_t var;
 	unsigned int cpu;
 
 	unload_all(t);
-	take_baseline(&b);
+	module_baseline_take(&b);
 	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
 	kvm = live_module("kvm");
 	KTEST_EXPECT_TRUE(t, kvm != NULL);
@@ -129,7 +103,7 @@ static void test_percpu_every_cpu(struct ktest *t)
 				   "CPU %u's kvm_cpu.cpu is %u", cpu, *p);
 	}
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	expect_baseline(t, &b);
+	module_baseline_expect(t, &b);
 }
 
 /* kvm_intel links against kvm's exports, and kvm counts it on every CPU. */
@@ -138,10 +112,10 @@ static void test_exports_across_modules(struct ktest *t)
 	struct module *kvm, *vmx;
 	struct module_use *use;
 	unsigned int (*enabled_cpus)(void);
-	struct baseline b;
+	struct module_baseline b;
 
 	unload_all(t);
-	take_baseline(&b);
+	module_baseline_take(&b);
 	KTEST_EXPECT_EQ(t, modprobe("kvm_intel"), 0);
 	kvm = live_module("kvm");
 	vmx = live_module("kvm_intel");
@@ -167,28 +141,28 @@ static void test_exports_across_modules(struct ktest *t)
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), -ENOENT);
 out:
 	unload_all(t);
-	expect_baseline(t, &b);
+	module_baseline_expect(t, &b);
 }
 
 /* A second load of a LIVE module: -EEXIST, and nothing kept. */
 static void test_second_load_eexist(struct ktest *t)
 {
 	struct module_loader_stats before, after;
-	struct baseline b, loaded;
+	struct module_baseline b, loaded;
 
 	unload_all(t);
-	take_baseline(&b);
+	module_baseline_take(&b);
 	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
-	take_baseline(&loaded);
+	module_baseline_take(&loaded);
 	module_loader_stats_get(&before);
 	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
 	module_loader_stats_get(&after);
-	expect_baseline(t, &loaded);
+	module_baseline_expect(t, &loaded);
 	KTEST_EXPECT_EQ(t, after.loads_failed, before.loads_failed + 1);
 	KTEST_EXPECT_TRUE(t, after.dup_bytes > before.dup_bytes);
 	KTEST_EXPECT_EQ(t, after.modmem_in_flight, before.modmem_in_flight);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	expect_baseline(t, &b);
+	module_baseline_expect(t, &b);
 }
 
 /* ---- two CPUs load kvm at the same moment ---- */
@@ -210,7 +184,7 @@ static void test_concurrent_load(struct ktest *t)
 {
 	unsigned int cpus[2] = { 0, kt_next_online(0) };
 	struct task_struct *k[2];
-	struct baseline b;
+	struct module_baseline b;
 	size_t peak;
 
 	if (cpus[1] == cpus[0]) {
@@ -218,7 +192,7 @@ static void test_concurrent_load(struct ktest *t)
 		return;
 	}
 	unload_all(t);
-	take_baseline(&b);
+	module_baseline_take(&b);
 	race_go = 0;
 	pcpu_reserved_peak_reset();
 	for (int i = 0; i < 2; i++)
@@ -237,7 +211,7 @@ static void test_concurrent_load(struct ktest *t)
 	    module_loader_mode == LOADER_IDEMPOTENT)
 		KTEST_EXPECT_TRUE(t, peak >= 304 && peak < 2 * 304);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	expect_baseline(t, &b);
+	module_baseline_expect(t, &b);
 }
 
 /* An address inside a module's function names it, and the module. */

@@ -13,6 +13,11 @@
  * Simplification: TjMax is taken as 100 C (Linux's fallback) instead of
  * reading MSR_IA32_TEMPERATURE_TARGET, which not every model has.  Init
  * takes one sample per CPU; the module parameter samples=N takes more.
+ *
+ * coretemp.crash=1 is for the tests only (crash=module in kernel/crash.c,
+ * the boot crash-module in tests/run.py): init then writes through a NULL
+ * pointer, in a function of its own, so the fault report must name a
+ * function of this module and the module.
  */
 #include <kernel/errno.h>
 #include <kernel/io.h>
@@ -40,6 +45,20 @@ static DEFINE_PER_CPU_ALIGNED(struct coretemp_cpu, coretemp_cpu);
 static unsigned int samples = 1;
 module_param(samples, uint, 0444);
 MODULE_PARM_DESC(samples, "readings each CPU takes at load (1..316)");
+
+static bool crash;
+module_param(crash, bool, 0444);
+MODULE_PARM_DESC(crash, "tests only: fault in init (a NULL pointer write)");
+
+/* Volatile: the compiler cannot see it is NULL and drop the write. */
+static int *volatile coretemp_crash_target;
+
+/* noinline: a frame of its own, so the report's RIP names it. */
+static __attribute__((noinline)) void coretemp_crash_now(void)
+{
+	printk(KERN_NOTICE "coretemp: crash=1: writing through a NULL pointer\n");
+	*coretemp_crash_target = 1;
+}
 
 static bool cpu_has_intel_dts(void)
 {
@@ -100,6 +119,9 @@ static int coretemp_init(void)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct coretemp_cpu) != 2560);
+
+	if (crash)
+		coretemp_crash_now();
 
 	if (n < 1 || n > CORETEMP_RING) {
 		printk(KERN_ERR "coretemp: samples=%u not in 1..%u\n", n,

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(image, data, size);
 	/* Both resolver modes, and both descriptor-size modes. */
 	kocheck_image(image, size, 0, true, reason, sizeof(reason));
-	kocheck_image(image, size, 1024, false, reason, sizeof(reason));
+	kocheck_image(image, size, kocheck_this_module_size(), false, reason,
+		      sizeof(reason));
 	free(image);
 	return 0;
 }

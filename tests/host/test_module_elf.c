@@ -3,9 +3,11 @@
  * ELF checks and the layout) and of the whole pure pipeline kocheck runs.
  *
  * The inputs are real objects: HOSTILE_DIR (build/hostile, made by
- * tests/hostile/mkhostile.py from tests/hostile/valid.c compiled with the
- * kernel's module flags) holds the valid object, one damaged copy per
- * check and a MANIFEST saying which refusal each must get.  Every image
+ * tests/hostile/mkhostile.py from tests/hostile/ sources compiled with the
+ * kernel's module flags) holds the valid module, one damaged copy per
+ * check, the modules only the kernel can refuse, and a MANIFEST saying
+ * what kocheck must answer for each.  The descriptor size is
+ * sizeof(struct module), as the kernel's (THIS_MODULE_SIZE).  Every image
  * is handed over in a malloc'd buffer of exactly its size, so any read
  * past the end is an ASan error.
  */
@@ -19,6 +21,8 @@
 #include <cmocka.h>
 
 #include "../../tools/kocheck/kocheck.c"
+
+#define THIS_MODULE_SIZE	sizeof(struct module)
 
 #ifndef HOSTILE_DIR
 #error "build with -DHOSTILE_DIR=... (the Makefile does)"
@@ -61,11 +65,13 @@ static void test_valid_accepted(void **state)
 {
 	struct load_info info;
 	const char *reason = NULL;
+	char want[64];
 	size_t size;
 	void *image = load("valid.ko", &size);
 
 	(void)state;
-	assert_int_equal(module_elf_check(image, size, 1024, &info, &reason), 0);
+	assert_int_equal(module_elf_check(image, size, THIS_MODULE_SIZE, &info,
+					  &reason), 0);
 	assert_string_equal(info.name, "valid");
 	assert_string_equal(module_get_modinfo(&info, "license"), "GPL");
 	assert_null(module_get_modinfo(&info, "lic"));
@@ -76,8 +82,12 @@ static void test_valid_accepted(void **state)
 	assert_int_equal(info.index.str, find(&info, ".strtab"));
 	/* Any non-empty descriptor when the size is not given; not a wrong one. */
 	assert_int_equal(module_elf_check(image, size, 0, &info, &reason), 0);
-	assert_int_equal(module_elf_check(image, size, 1032, &info, &reason), -ENOEXEC);
-	assert_non_null(strstr(reason, "1024 bytes, expected 1032"));
+	assert_int_equal(module_elf_check(image, size, THIS_MODULE_SIZE + 8, &info,
+					  &reason), -ENOEXEC);
+	snprintf(want, sizeof(want), "%zu bytes, expected %zu", THIS_MODULE_SIZE,
+		 THIS_MODULE_SIZE + 8);
+	assert_non_null(strstr(reason, want));
+	assert_int_equal(kocheck_this_module_size(), THIS_MODULE_SIZE);
 	free(image);
 }
 
@@ -96,9 +106,11 @@ static void test_every_truncation_refused(void **state)
 
 		memcpy(copy, image, cut);
 		reason = NULL;
-		assert_int_equal(module_elf_check(copy, cut, 1024, &info, &reason), -ENOEXEC);
+		assert_int_equal(module_elf_check(copy, cut, THIS_MODULE_SIZE,
+						  &info, &reason), -ENOEXEC);
 		assert_non_null(reason);
-		assert_int_not_equal(kocheck_image(copy, cut, 1024, true, why, sizeof(why)), 0);
+		assert_int_not_equal(kocheck_image(copy, cut, THIS_MODULE_SIZE,
+						   true, why, sizeof(why)), 0);
 		free(copy);
 	}
 	free(image);
@@ -115,7 +127,8 @@ static void test_layout(void **state)
 	int t;
 
 	(void)state;
-	assert_int_equal(module_elf_check(image, size, 1024, &info, &reason), 0);
+	assert_int_equal(module_elf_check(image, size, THIS_MODULE_SIZE, &info,
+					  &reason), 0);
 	assert_true(info.hdr->e_shnum <= 64);
 	l.place = place;
 	assert_int_equal(module_layout(&info, &l, &reason), 0);
@@ -159,7 +172,7 @@ static int resolve_fixed(void *ctx, const char *name, uint64_t *value)
 	(void)ctx;
 	if (strcmp(name, "printk") == 0)
 		*value = 0xffffffff81000100ULL;
-	else if (strcmp(name, "jiffies") == 0)
+	else if (strcmp(name, "nr_cpu_ids") == 0)
 		*value = 0xffffffff82000800ULL;
 	else
 		return -ENOENT;
@@ -182,7 +195,8 @@ static void test_relocate_valid(void **state)
 	const uint64_t pcpu_base = 0xffffffff82400040ULL;
 
 	(void)state;
-	assert_int_equal(module_elf_check(image, size, 1024, &info, &reason), 0);
+	assert_int_equal(module_elf_check(image, size, THIS_MODULE_SIZE, &info,
+					  &reason), 0);
 	assert_true(info.num_syms <= 64);
 	l.place = place;
 	assert_int_equal(module_layout(&info, &l, &reason), 0);
@@ -216,7 +230,11 @@ static void test_relocate_valid(void **state)
 	free(image);
 }
 
-/* Each hostile module refused with the reason MANIFEST names. */
+/*
+ * Each hostile module gets the answer MANIFEST names for kocheck: its
+ * refusal, or ok for the valid one and those only the kernel refuses.
+ * Lines are "file\topts\tkocheck-says\tkernel-says"; opts may be empty.
+ */
 static void test_hostile_manifest(void **state)
 {
 	char path[512], line[512];
@@ -228,14 +246,23 @@ static void test_hostile_manifest(void **state)
 	m = fopen(path, "r");
 	assert_non_null(m);
 	while (fgets(line, sizeof(line), m)) {
-		char *name = strtok(line, "\t"), *opts = strtok(NULL, "\t");
-		char *want = strtok(NULL, "\n"), why[256];
-		size_t size, this_size = 0;
-		bool any = strstr(opts, "--resolve-any") != NULL;
-		const char *sz = strstr(opts, "--this-module-size ");
+		char *rest = line, *name, *opts, *want, *kernel, why[256];
+		size_t size, this_size = THIS_MODULE_SIZE;
+		const char *sz;
 		void *image;
+		bool any;
 		int err;
 
+		line[strcspn(line, "\n")] = '\0';
+		name = strsep(&rest, "\t");
+		opts = strsep(&rest, "\t");
+		want = strsep(&rest, "\t");
+		kernel = strsep(&rest, "\t");
+		if (!opts || !want || !kernel || !*name || !*want || !*kernel)
+			fail_msg("MANIFEST line %d: want 4 tab-separated fields",
+				 count + 1);
+		any = strstr(opts, "--resolve-any") != NULL;
+		sz = strstr(opts, "--this-module-size ");
 		if (sz)
 			this_size = strtoul(sz + strlen("--this-module-size "), NULL, 0);
 		image = load(name, &size);

@@ -1,12 +1,22 @@
 #!/usr/bin/python3
-"""tests/hostile/mkhostile.py VALID.o OUTDIR - make hostile modules.
+"""tests/hostile/mkhostile.py VALID.o OUTDIR [LOADER.o...] - make hostile
+modules.
 
-From one valid module-shaped object (tests/hostile/valid.c, built with the
+From one valid module (tests/hostile/valid.c, a real module built with the
 kernel's module flags) write damaged copies into OUTDIR, one per check the
-loader makes (kernel/module/elf.c, reloc.c), and OUTDIR/MANIFEST: one line
-per file, tab-separated: file name, the kocheck options to use, and the
-text the refusal must contain ("ok" for the valid copy).  Used by
-tests/host/test_module_elf.c and by the kocheck test in tests/run.py.
+loader makes (kernel/module/elf.c, reloc.c); copy each LOADER.o (the other
+tests/hostile/*.c: sound ELF that only the kernel's loader can refuse) as
+OUTDIR/<stem>.ko; and write OUTDIR/MANIFEST: one line per file,
+tab-separated:
+
+    file  kocheck-options  kocheck-says  kernel-says
+
+kocheck-says is the text kocheck's refusal must contain ("ok" when it
+must accept the file: it cannot know the kernel's exports or run init);
+kernel-says is the text of the kernel's one-line refusal when the file is
+loaded from the initrd ("ok": it loads, and is named <module>.ko).  Used
+by tests/host/test_module_elf.c, the kocheck test in tests/run.py and the
+in-kernel suite module_hostile (kernel/module/hostile_test.c).
 
 Standard library only.  Every field is patched in place with struct, so
 each variant differs from the valid file in as few bytes as possible and
@@ -22,8 +32,19 @@ SYM = struct.Struct('<IBBHQQ')
 RELA = struct.Struct('<QQq')
 SHT_SYMTAB, SHT_STRTAB, SHT_RELA, SHT_REL = 2, 3, 4, 9
 SHF_WRITE = 1
-THIS_MODULE_SIZE = 1024
-OPTS = f'--resolve-any --this-module-size {THIS_MODULE_SIZE}'
+# kocheck's descriptor size defaults to sizeof(struct module), as the
+# kernel's; undefined symbols get dummy addresses.
+OPTS = '--resolve-any'
+
+# The loader-level modules: (kocheck options, kocheck says, kernel says).
+LOADER_CASES = {
+    'unknown_symbol': ('', 'unknown_symbol: Unknown symbol hostile_no_such_symbol',
+                       'unknown_symbol: Unknown symbol hostile_no_such_symbol'),
+    'export_printk': (OPTS, 'ok',
+                      'export_printk: exports duplicate symbol printk (owned by kernel)'),
+    'init_enodev': (OPTS, 'ok', 'init_enodev: init failed (error -19)'),
+    'percpu_16k': (OPTS, 'ok', 'percpu_16k: Could not allocate 16384 bytes percpu data'),
+}
 
 
 class Elf:
@@ -100,17 +121,20 @@ class Elf:
 
 
 def variants(v):
-    """(name, options, expected text, bytes) for every hostile copy."""
-    out = [('valid.ko', OPTS, 'ok', v.data)]
+    """(name, options, kocheck says, kernel says, bytes) for every
+    damaged copy; the kernel says what kocheck does unless noted."""
+    out = [('valid.ko', OPTS, 'ok', 'ok', v.data)]
     n = len(v.data)
     for cut in sorted({0, 1, 4, 16, 63, 64, 65, 200, n // 2, v.shoff,
                        v.shoff + 64, n - 64, n - 1}):
         want = ('smaller than the 64-byte header' if cut < 64 else
                 'section header table')
-        out.append((f'truncated-{cut}.ko', OPTS, want, v.data[:cut]))
+        # An empty file never reaches the ELF checks in the kernel.
+        kernel = 'empty file' if cut == 0 else want
+        out.append((f'truncated-{cut}.ko', OPTS, want, kernel, v.data[:cut]))
 
     def add(name, want, e, opts=OPTS):
-        out.append((name + '.ko', opts, want, e.data))
+        out.append((name + '.ko', opts, want, want, e.data))
 
     text = v.find('.text')
     rtext = v.find('.rela.text')
@@ -164,8 +188,6 @@ def variants(v):
         v.copy().set_sym(use, 3, 0xff10))
     add('shn-common', 'valid: please compile with -fno-common (symbol valid_bss',
         v.copy().set_sym(v.sym('valid_bss'), 3, 0xfff2))
-    add('unknown-symbol', 'valid: Unknown symbol ', v.copy(),
-        opts=f'--this-module-size {THIS_MODULE_SIZE}')
     add('rel-not-rela', f'section {rtext} (.rela.text): SHT_REL relocations are not used on x86-64',
         v.copy().set_sh(rtext, 1, SHT_REL))
     add('rela-entsize', f'section {rtext} (.rela.text): relocation entry size 16 is not 24',
@@ -178,14 +200,17 @@ def variants(v):
     e = v.copy()
     off, r = e.rela(rtext, lambda r: (r[1] & 0xffffffff) == 2)    # a PC32
     RELA.pack_into(e.data, off, tsize - 2, r[1], r[2])
-    add('reloc-outside-section', f'R_X86_64_PC32 relocation 0 at offset {tsize - 2:#x} outside section {text}', e)
+    idx = (off - v.sh[rtext][4]) // RELA.size
+    add('reloc-outside-section',
+        f'R_X86_64_PC32 relocation {idx} at offset {tsize - 2:#x} outside section {text}', e)
     e = v.copy()
     off, r = e.rela(rtext, lambda r: True)
     RELA.pack_into(e.data, off, r[0], (r[1] & ~0xffffffff) | 9, r[2])
     add('reloc-type-unknown', f'valid: Unknown rela relocation type 9 in section {rtext} (.rela.text)', e)
     e = v.copy()
     off, r = e.rela(rtext, lambda r: (r[1] & 0xffffffff) == 11)   # a 32S
-    RELA.pack_into(e.data, off, r[0], r[1], r[2] - 0x70000000)
+    # S + A lands 2 GiB below S: below -2 GiB wherever module memory is.
+    RELA.pack_into(e.data, off, r[0], r[1], r[2] - 0x80000000)
     add('reloc-32s-overflow', 'valid: overflow in relocation type R_X86_64_32S', e)
     e = v.copy()
     off, r = e.rela(rtext, lambda r: True)
@@ -193,26 +218,46 @@ def variants(v):
     add('reloc-symbol-range', 'symbol index 9999 out of range', e)
     add('no-descriptor', 'no .gnu.linkonce.this_module section',
         v.copy().replace_name(b'.gnu.linkonce.this_module', b'.gnu.linkonce.that_module'))
-    add('descriptor-size', f'.gnu.linkonce.this_module (section {v.find(".gnu.linkonce.this_module")}): 1024 bytes, expected 2048',
-        v.copy(), opts='--resolve-any --this-module-size 2048')
+    # valid.c's descriptor is a real struct module: its size is the one
+    # the kernel (and kocheck, by default) expects.
+    desc = v.find('.gnu.linkonce.this_module')
+    size = v.sh[desc][5]
+    add('descriptor-size', f'.gnu.linkonce.this_module (section {desc}): {size - 8} bytes, expected {size}',
+        v.copy().set_sh(desc, 5, size - 8))
     add('no-modinfo', 'no .modinfo section', v.copy().replace_name(b'.modinfo', b'.modinfX'))
     mi = v.sh[v.find('.modinfo')]
     add('modinfo-unterminated', f'.modinfo (section {v.find(".modinfo")}): not NUL-terminated',
         v.copy().patch_bytes(mi[4] + mi[5] - 1, b'\0', b'x'))
-    add('modinfo-not-key-value', '.modinfo: entry at offset 0 is not key=value',
+    lic = v.data.index(b'license=', mi[4], mi[4] + mi[5]) - mi[4]
+    add('modinfo-not-key-value', f'.modinfo: entry at offset {lic} is not key=value',
         v.copy().replace_in_section('.modinfo', b'license=', b'license_'))
     add('modinfo-no-name', '.modinfo: no name= entry',
         v.copy().replace_in_section('.modinfo', b'name=', b'nome='))
     return out
 
 
+def loader_cases(paths):
+    """The loader-level modules, copied as they are."""
+    out = []
+    for path in map(pathlib.Path, paths):
+        opts, kocheck, kernel = LOADER_CASES[path.stem]
+        out.append((path.stem + '.ko', opts, kocheck, kernel, path.read_bytes()))
+    missing = set(LOADER_CASES) - {pathlib.Path(p).stem for p in paths}
+    if missing:
+        sys.exit(f'mkhostile: no object for {", ".join(sorted(missing))}')
+    return out
+
+
 def main():
+    if len(sys.argv) < 3:
+        sys.exit('usage: mkhostile.py VALID.o OUTDIR [LOADER.o...]')
     valid, outdir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     outdir.mkdir(parents=True, exist_ok=True)
     manifest = []
-    for name, opts, want, data in variants(Elf(valid.read_bytes())):
+    for name, opts, kocheck, kernel, data in (variants(Elf(valid.read_bytes())) +
+                                              loader_cases(sys.argv[3:])):
         (outdir / name).write_bytes(bytes(data))
-        manifest.append(f'{name}\t{opts}\t{want}\n')
+        manifest.append(f'{name}\t{opts}\t{kocheck}\t{kernel}\n')
     (outdir / 'MANIFEST').write_text(''.join(manifest))
 
 

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kernel/module.h>
+
 #include "kocheck.h"
 #include "../../kernel/module/elf.c"
 #include "../../kernel/module/reloc.c"
@@ -40,6 +42,13 @@ static int resolve_dummy(void *ctx, const char *name, uint64_t *value)
 	*value = DUMMY_SYMBOL_BASE + r->next;
 	r->next = (r->next + 16) % (16UL << 20);
 	return 0;
+}
+
+size_t kocheck_this_module_size(void)
+{
+	/* The same header the kernel and the modules compile against; the
+	 * host's x86-64 ABI lays the struct out as the kernel's does. */
+	return sizeof(struct module);
 }
 
 int kocheck_image(const void *image, size_t size, size_t this_module_size,

@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* sizeof(struct module) (include/kernel/module.h): the descriptor size
+ * the kernel expects, and kocheck's default. */
+size_t kocheck_this_module_size(void);
+
 /*
  * Check, lay out, resolve and relocate the module image[0..size) (which
  * must be 8-byte aligned).  this_module_size 0 accepts any non-empty

@@ -2,6 +2,8 @@
  * tools/kocheck/main.c - kocheck [--resolve-any] [--this-module-size N]
  * FILE...: check kernel modules on the host with the loader's own code.
  *
+ * The descriptor (.gnu.linkonce.this_module) must be N bytes, by default
+ * sizeof(struct module) as in the kernel; N = 0 accepts any non-empty one.
  * One line per file, "FILE: ok" or "FILE: error: <reason>"; the exit
  * status is 1 when any file failed (2 on a usage error).  See
  * docs/modules.md, "kocheck and fuzzing".
@@ -55,7 +57,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	bool resolve_any = false;
-	size_t this_module_size = 0;
+	size_t this_module_size = kocheck_this_module_size();
 	int i, failed = 0, files = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
