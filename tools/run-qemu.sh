@@ -8,12 +8,14 @@
 #                         controller (the image written raw, as `dd` would)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
+#   --tcg single|multi    one host thread for all CPUs, or one each
+#                         (default: single when CPUs > 8 x host cores)
 #   --                    the rest goes to QEMU as is
 #
 # The serial console is this script's standard output; QEMU exits when the
 # kernel powers off.  A window shows the screen when a display exists.
 set -eu
-iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology=
+iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift 2 ;;
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
 	--boot) boot=$2; shift 2 ;;
 	--debug-exit) debug_exit=1; shift ;;
 	--topology) topology=$2; shift 2 ;;
+	--tcg) tcg=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -39,10 +42,20 @@ else
 	set -- "$@" -smp "$smp"
 fi
 # TCG by default; KVM when this machine has it (faster, same results).
+# TCG gives each virtual CPU a host thread; with many more virtual CPUs
+# than host cores, CPUs spinning on a lock or waiting for an IPI take the
+# host cores from the ones they wait for, and a 64-CPU storm on two cores
+# takes minutes instead of a second.  There, one thread runs the CPUs in
+# turn (still preempting each other at any instruction boundary the
+# emulator chooses): --tcg single|multi forces either.
 if [ -w /dev/kvm ]; then
 	set -- "$@" -accel kvm -cpu host
 else
-	set -- "$@" -accel tcg -cpu max
+	if [ -z "$tcg" ]; then
+		tcg=multi
+		[ "$smp" -gt $((8 * $(nproc))) ] && tcg=single
+	fi
+	set -- "$@" -accel "tcg,thread=$tcg" -cpu max
 fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 	set -- "$@" -display none

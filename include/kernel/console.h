@@ -22,6 +22,21 @@ bool serial_init(void);
 bool vga_text_init(void);
 bool fbcon_init(void);
 
+/*
+ * A live panel over the whole framebuffer console (kernel/console/
+ * fbcon.c), for the storm's view: while it is open the log keeps its
+ * text but is not drawn; closing it draws the log again.  false (and
+ * nothing happens) without a framebuffer console.
+ */
+enum panel_colour {
+	PANEL_GREY, PANEL_WHITE, PANEL_CYAN, PANEL_YELLOW, PANEL_MAGENTA,
+	PANEL_BLUE, PANEL_GREEN, PANEL_RED, PANEL_BROWN, PANEL_NR_COLOURS,
+};
+bool console_panel_open(unsigned int *cols, unsigned int *rows);
+void console_panel_text(unsigned int row, unsigned int col, const char *text,
+			enum panel_colour colour, bool inverse);
+void console_panel_close(void);
+
 /* Raw write to every console, bypassing levels (panic, backtraces). */
 void console_write(const char *s, size_t len);
 

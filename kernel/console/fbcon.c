@@ -33,6 +33,7 @@
 #include <kernel/console.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 #include "fbcon.h"
@@ -258,12 +259,93 @@ void fbcon_puts(struct fbcon *fc, const char *s, size_t len)
 /* ---- the glue: the boot framebuffer as a console --------------------- */
 
 static struct fbcon fb_console_state;
+static bool fb_console_up;
+
+/*
+ * The live panel (console_panel_*): while it is open the log goes on
+ * filling its grid but is not drawn, and the panel owns the pixels; on
+ * close every cell is drawn again.  fb_lock orders the two writers
+ * (printk's, under console_lock, and the panel's).
+ */
+static DEFINE_SPINLOCK(fb_lock);
+static bool fb_panel_open;
 
 /* Called by printk under console_lock: must not printk. */
 static void fbcon_write(struct console *con, const char *s, size_t len)
 {
+	unsigned long flags;
+
 	(void)con;
-	fbcon_puts(&fb_console_state, s, len);
+	flags = spin_lock_irqsave(&fb_lock);
+	if (fb_panel_open) {
+		for (size_t i = 0; i < len; i++)
+			fbcon_putc(&fb_console_state, (unsigned char)s[i]);
+	} else {
+		fbcon_puts(&fb_console_state, s, len);
+	}
+	spin_unlock_irqrestore(&fb_lock, flags);
+}
+
+static const uint8_t panel_rgb[PANEL_NR_COLOURS][3] = {
+	[PANEL_GREY] = { 0xaa, 0xaa, 0xaa },
+	[PANEL_WHITE] = { 0xff, 0xff, 0xff },
+	[PANEL_CYAN] = { 0x55, 0xff, 0xff },
+	[PANEL_YELLOW] = { 0xff, 0xff, 0x55 },
+	[PANEL_MAGENTA] = { 0xff, 0x55, 0xff },
+	[PANEL_BLUE] = { 0x55, 0x55, 0xff },
+	[PANEL_GREEN] = { 0x55, 0xff, 0x55 },
+	[PANEL_RED] = { 0xff, 0x55, 0x55 },
+	[PANEL_BROWN] = { 0xaa, 0x55, 0x00 },
+};
+
+bool console_panel_open(unsigned int *cols, unsigned int *rows)
+{
+	struct fbcon *fc = &fb_console_state;
+	unsigned long flags;
+
+	if (!fb_console_up)
+		return false;
+	flags = spin_lock_irqsave(&fb_lock);
+	fb_panel_open = true;
+	for (unsigned int r = 0; r < fc->rows; r++)
+		for (unsigned int c = 0; c < fc->cols; c++)
+			fbcon_draw_cell(&fc->fb, c, r, ' ', fc->fg, fc->bg);
+	spin_unlock_irqrestore(&fb_lock, flags);
+	*cols = fc->cols;
+	*rows = fc->rows;
+	return true;
+}
+
+void console_panel_text(unsigned int row, unsigned int col, const char *text,
+			enum panel_colour colour, bool inverse)
+{
+	struct fbcon *fc = &fb_console_state;
+	const uint8_t *rgb = panel_rgb[colour < PANEL_NR_COLOURS ? colour : 0];
+	uint32_t fg = fb_pack_colour(&fc->fb, rgb[0], rgb[1], rgb[2]);
+	unsigned long flags;
+
+	if (!fb_panel_open || row >= fc->rows)
+		return;
+	flags = spin_lock_irqsave(&fb_lock);
+	for (; *text && col < fc->cols; text++, col++)
+		fbcon_draw_cell(&fc->fb, col, row, (unsigned char)*text,
+				inverse ? fc->bg : fg, inverse ? fg : fc->bg);
+	spin_unlock_irqrestore(&fb_lock, flags);
+}
+
+void console_panel_close(void)
+{
+	struct fbcon *fc = &fb_console_state;
+	unsigned long flags;
+
+	if (!fb_panel_open)
+		return;
+	flags = spin_lock_irqsave(&fb_lock);
+	fb_panel_open = false;
+	/* Nothing on screen is the log's any more: draw every cell. */
+	memset(fc->shown, 0, (size_t)fc->cols * fc->rows);
+	fbcon_flush(fc);
+	spin_unlock_irqrestore(&fb_lock, flags);
 }
 
 static struct console fb_console = {
@@ -307,6 +389,7 @@ bool fbcon_init(void)
 
 	fbcon_setup(&fb_console_state, &surface, grids, grids + cells);
 	register_console(&fb_console);
+	fb_console_up = true;
 	pr_notice("console: framebuffer %ux%ux%u at %#lx, %ux%u characters, pitch %u\n",
 		bf->width, bf->height, bf->bpp, (unsigned long)bf->addr,
 		fb_console_state.cols, fb_console_state.rows, bf->pitch);

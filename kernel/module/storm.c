@@ -30,8 +30,13 @@
  * each round that the reserved chunk and module memory are back to their
  * baseline; storm.jitter=US puts random delays of up to US microseconds
  * between the loader's steps (kernel/module/trace.c applies them).
+ *
+ * While it runs, a framebuffer console (a UEFI boot, a real PC from USB)
+ * shows it live: a row per CPU with its current step, coloured, and a
+ * bar for the reserved chunk's fill (view_draw(), ten times a second).
  */
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
 #include <kernel/err.h>
 #include <kernel/errno.h>
 #include <kernel/initrd.h>
@@ -195,30 +200,111 @@ static void report_stall(struct task_struct **workers, unsigned int seconds)
 	}
 }
 
+/* ---- the live view: a row per CPU on the framebuffer ---- */
+
+#define VIEW_CELL	24		/* "CPU 12 relocating kvm " */
+#define VIEW_BAR	40
+
+static const enum panel_colour step_colour[MODULE_NR_STEPS] = {
+	[MODULE_STEP_IDLE] = PANEL_GREY,
+	[MODULE_STEP_READING] = PANEL_CYAN,
+	[MODULE_STEP_ALLOCATING] = PANEL_YELLOW,
+	[MODULE_STEP_WAITING] = PANEL_MAGENTA,
+	[MODULE_STEP_RELOCATING] = PANEL_BLUE,
+	[MODULE_STEP_INIT] = PANEL_WHITE,
+	[MODULE_STEP_DONE] = PANEL_GREEN,
+	[MODULE_STEP_EEXIST] = PANEL_GREY,
+	[MODULE_STEP_EBUSY] = PANEL_BROWN,
+	[MODULE_STEP_FAILED] = PANEL_RED,
+};
+
+static bool view_on;
+static unsigned int view_cols, view_rows;
+
+/*
+ * Redraw: a title, the reserved chunk's fill as a bar, then each online
+ * CPU's step and module in columns (kernel/module/trace.c keeps them).
+ */
+static void view_draw(void)
+{
+	size_t used = pcpu_reserved_used(), size = pcpu_reserved_total();
+	unsigned int per_row = view_cols / VIEW_CELL, i = 0, cpu, fill;
+	char line[160], bar[VIEW_BAR + 1];
+
+	if (!view_on || !per_row)
+		return;
+	snprintf(line, sizeof(line),
+		 "storm: loader=%s  requests %lu  loaded %lu  eexist %lu  failed %lu   ",
+		 loader_mode_name(module_loader_mode), READ_ONCE(counts.requests),
+		 READ_ONCE(counts.loaded), READ_ONCE(counts.eexist),
+		 READ_ONCE(counts.failed));
+	console_panel_text(0, 0, line, PANEL_WHITE, false);
+	fill = size ? (unsigned int)(used * VIEW_BAR / size) : 0;
+	for (unsigned int b = 0; b < VIEW_BAR; b++)
+		bar[b] = b < fill ? '#' : '.';
+	bar[VIEW_BAR] = '\0';
+	snprintf(line, sizeof(line), "reserved chunk [%s] %5zu of %zu bytes ",
+		 bar, used, size);
+	console_panel_text(1, 0, line, fill >= VIEW_BAR ? PANEL_RED :
+			   PANEL_YELLOW, false);
+	for_each_online_cpu(cpu) {
+		unsigned int row = 3 + i / per_row, col = (i % per_row) * VIEW_CELL;
+		enum module_step step;
+		char name[16];
+
+		i++;
+		if (row >= view_rows)
+			break;
+		step = module_cpu_step(cpu, name, sizeof(name));
+		snprintf(line, sizeof(line), "CPU%-3u %-10s %-9.9s", cpu,
+			 module_step_name(step), name);
+		console_panel_text(row, col, line, step_colour[step],
+				   step == MODULE_STEP_FAILED);
+	}
+}
+
+static void view_open(void)
+{
+	view_on = console_panel_open(&view_cols, &view_rows);
+	view_draw();
+}
+
+static void view_close(void)
+{
+	if (view_on)
+		console_panel_close();
+	view_on = false;
+}
+
 /* Wait for every worker, watching for progress.  false: gave up. */
 static bool storm_wait(struct task_struct **workers)
 {
 	unsigned long last_progress = ~0UL, stalled = 0, waited = 0;
 	unsigned int cpu;
 
+	/* Ticks of a tenth of a second: the view redraws at each. */
 	for_each_online_cpu(cpu) {
 		while (workers[cpu] &&
-		       !wait_for_completion_timeout(&workers[cpu]->exited, HZ)) {
+		       !wait_for_completion_timeout(&workers[cpu]->exited,
+						    HZ / 10)) {
 			unsigned long p = READ_ONCE(storm_progress);
 
+			view_draw();
 			waited++;
 			stalled = p == last_progress ? stalled + 1 : 0;
 			last_progress = p;
-			if (stalled == STORM_STALL_SECONDS)
+			if (stalled == STORM_STALL_SECONDS * 10)
 				report_stall(workers, STORM_STALL_SECONDS);
-			if (waited >= STORM_GIVE_UP_SECONDS) {
-				report_stall(workers, (unsigned int)stalled);
+			if (waited >= STORM_GIVE_UP_SECONDS * 10) {
+				report_stall(workers,
+					     (unsigned int)(stalled / 10));
 				pr_err("storm: giving up after %d s\n",
 				       STORM_GIVE_UP_SECONDS);
 				return false;
 			}
 		}
 	}
+	view_draw();
 	for_each_online_cpu(cpu)
 		if (workers[cpu])
 			kthread_stop(workers[cpu]);
@@ -288,10 +374,17 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	storm_t0 = ktime_get_ns();
 	storm_t_last = storm_t0;
 	module_trace_start();
+	view_open();
 	WRITE_ONCE(storm_go, 1);
 
-	if (!storm_wait(workers))
+	if (!storm_wait(workers)) {
+		view_close();
 		return -ETIMEDOUT;
+	}
+	/* A moment to read the final state before the log comes back. */
+	if (view_on)
+		schedule_timeout_uninterruptible(HZ);
+	view_close();
 	module_trace_stop();
 	module_loader_stats_get(&st);
 	elapsed_ns = storm_t_last - storm_t0;
