@@ -348,7 +348,7 @@ def boots(build):
         # A fault in a module's function: named, with the module, in the
         # RIP line and the Call Trace (kernel/module/kallsyms.c).
         crash('module', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
-              'coretemp_crash_now', cmdline=' coretemp.crash=1',
+              'coretemp_crash_now', cmdline=' coretemp.crash=1 storm=off',
               expect=[r'^RIP: [0-9a-f]{4}:coretemp_crash_now\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\] ',
                       # coretemp_init, or its alias init_module (clang)
                       r'^ \[<[0-9a-f]{16}>\] (coretemp_\w+|init_module)\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\]$',

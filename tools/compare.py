@@ -179,14 +179,7 @@ def plot(runs, prefix):
                  fontsize='medium')
     fig.tight_layout(rect=(0, 0, 0.85, 1))
 
-    prefix = pathlib.Path(prefix)
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    svg = prefix.with_name(prefix.name + '.svg')
-    png = prefix.with_name(prefix.name + '.png')
-    fig.savefig(svg, metadata={'Date': None})
-    fig.savefig(png, dpi=100)
-    plt.close(fig)
-    return svg, png
+    return stormlog.save_figure(fig, prefix)
 
 
 def main(argv=None):

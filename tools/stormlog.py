@@ -212,6 +212,21 @@ def reserved_curve(trace):
     return curve
 
 
+def save_figure(fig, prefix):
+    """PREFIX.svg (reproducible: no date inside) and PREFIX.png; closes
+    the figure.  Returns the two paths."""
+    import pathlib
+    import matplotlib.pyplot as plt
+    prefix = pathlib.Path(prefix)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    svg = prefix.with_name(prefix.name + '.svg')
+    png = prefix.with_name(prefix.name + '.png')
+    fig.savefig(svg, metadata={'Date': None})
+    fig.savefig(png, dpi=100)
+    plt.close(fig)
+    return svg, png
+
+
 def human_bytes(n):
     """4096 -> '4 KiB', 1536 -> '1.5 KiB', 300 -> '300 B'."""
     if not isinstance(n, int):

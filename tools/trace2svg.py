@@ -147,14 +147,7 @@ def draw(trace, storm, prefix):
     lanes.set_title('\n'.join(title), fontsize='medium')
     fig.tight_layout(rect=(0, 0, 0.84, 1))      # the legend to the right
 
-    prefix = pathlib.Path(prefix)
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    svg = prefix.with_name(prefix.name + '.svg')
-    png = prefix.with_name(prefix.name + '.png')
-    fig.savefig(svg, metadata={'Date': None})
-    fig.savefig(png, dpi=100)
-    plt.close(fig)
-    return svg, png
+    return stormlog.save_figure(fig, prefix)
 
 
 def main(argv=None):

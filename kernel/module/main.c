@@ -103,9 +103,10 @@ void module_loader_init(void)
 /* ---- accounting --------------------------------------------------------- */
 
 /*
- * Memory held by loads in flight (file copies, module memory, per-CPU
- * areas), its peak, and the bytes that loads which did not end up loading
- * allocated anyway.  Counted at each allocation and free below.
+ * Memory held by loads in flight (file copies, module memory, the tables
+ * a load builds), its peak, and the bytes that loads which did not end up
+ * loading allocated anyway (those, plus their per-CPU areas: size times
+ * the CPUs).  Counted at each allocation and free below.
  */
 static DEFINE_SPINLOCK(loader_stats_lock);
 static struct module_loader_stats loader_stats;
@@ -502,7 +503,8 @@ static int percpu_modalloc(struct load_state *ls)
 	}
 	mod->percpu_size = (unsigned int)size;
 	mod->percpu_align = (unsigned int)ls->layout.percpu_align;
-	module_account_alloc(ls, size * nr_cpu_ids);
+	/* Not module memory (modmem_peak), but wasted if the load fails. */
+	ls->bytes_allocated += size * nr_cpu_ids;
 	module_note_event(MODULE_EV_PERCPU_ALLOC, mod->name, size);
 	ls->map[ls->info.index.pcpu].addr = (uint64_t)(uintptr_t)mod->percpu;
 	return 0;
@@ -515,7 +517,6 @@ static void percpu_modfree(struct load_state *ls)
 	if (!mod->percpu)
 		return;
 	free_percpu(mod->percpu);
-	module_account_free(ls, mod->percpu_size * nr_cpu_ids);
 	module_note_event(MODULE_EV_PERCPU_FREE, mod->name, mod->percpu_size);
 	mod->percpu = NULL;
 }

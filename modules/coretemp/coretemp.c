@@ -28,7 +28,7 @@
 #include <kernel/string.h>
 
 #define MSR_IA32_THERM_STATUS	0x19c
-#define CORETEMP_RING		316
+#define CORETEMP_RING		444
 #define CORETEMP_TJMAX		100
 
 struct coretemp_cpu {
@@ -118,7 +118,7 @@ static int coretemp_init(void)
 	unsigned int cpu, n = samples, bad = 0, sensors = 0;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(struct coretemp_cpu) != 2560);
+	BUILD_BUG_ON(sizeof(struct coretemp_cpu) != 3584);
 
 	if (crash)
 		coretemp_crash_now();
