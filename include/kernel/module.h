@@ -247,6 +247,8 @@ struct module *find_module(const char *name);
 
 int load_module(const void *file, size_t len, const char *path);
 int delete_module(const char *name);
+/* Every module that can go, users first (kernel/module/main.c). */
+void delete_all_modules(void);
 /*
  * lib/modules/<name>.ko from the initrd, after its depends= (modprobe.c).
  * Like `modprobe --first-time`: -EEXIST when the module is already in

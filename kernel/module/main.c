@@ -1064,3 +1064,26 @@ int delete_module(const char *name)
 	module_memfree(core);
 	return 0;
 }
+
+/* Unload every LIVE module nobody uses, users before what they use,
+ * until none is left that can go (the storm's rounds, the tests). */
+void delete_all_modules(void)
+{
+	bool progress = true;
+
+	while (progress) {
+		char name[MODULE_NAME_LEN] = "";
+		struct module *mod;
+
+		mutex_lock(&module_mutex);
+		list_for_each_entry(mod, &modules, list) {
+			if (mod->state == MODULE_STATE_LIVE &&
+			    list_empty(&mod->source_list) && !mod->refcnt) {
+				memcpy(name, mod->name, sizeof(name));
+				break;
+			}
+		}
+		mutex_unlock(&module_mutex);
+		progress = name[0] && delete_module(name) == 0;
+	}
+}

@@ -22,20 +22,18 @@ static const char *const demo_modules[] = {
 	"kvm", "kvm_intel", "acpi_cpufreq", "coretemp",
 };
 
-/* Unload order: users first. */
-static const char *const unload_order[] = {
-	"kvm_intel", "kvm", "acpi_cpufreq", "coretemp",
-};
-
+/* From no module loaded (the storm at boot left some), checking that
+ * every one could go. */
 static void unload_all(struct ktest *t)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(unload_order); i++) {
-		int err = delete_module(unload_order[i]);
+	struct module *mod;
 
-		if (err && err != -ENOENT)
-			ktest_fail(t, __FILE__, __LINE__,
-				   "delete_module(%s) = %d", unload_order[i], err);
-	}
+	delete_all_modules();
+	rcu_read_lock();
+	list_for_each_entry_rcu(mod, &modules, list)
+		ktest_fail(t, __FILE__, __LINE__, "%s is still loaded",
+			   mod->name);
+	rcu_read_unlock();
 }
 
 static struct module *live_module(const char *name)

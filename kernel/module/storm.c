@@ -311,31 +311,6 @@ static bool storm_wait(struct task_struct **workers)
 	return true;
 }
 
-/* Unload every module, users before what they use. */
-static void unload_everything(void)
-{
-	bool progress = true;
-
-	while (progress) {
-		struct module *mod;
-		char name[MODULE_NAME_LEN];
-
-		progress = false;
-		name[0] = '\0';
-		mutex_lock(&module_mutex);
-		list_for_each_entry(mod, &modules, list) {
-			if (mod->state == MODULE_STATE_LIVE &&
-			    list_empty(&mod->source_list) && !mod->refcnt) {
-				memcpy(name, mod->name, sizeof(name));
-				break;
-			}
-		}
-		mutex_unlock(&module_mutex);
-		if (name[0] && delete_module(name) == 0)
-			progress = true;
-	}
-}
-
 static int storm_round(unsigned int round, unsigned int rounds)
 {
 	static struct task_struct *workers[NR_CPUS];
@@ -424,7 +399,7 @@ void storm_run(void)
 			break;
 		if (rounds == 1)
 			break;
-		unload_everything();
+		delete_all_modules();
 		vm_unmap_aliases();
 		mm_get_stats(&mm);
 		if (pcpu_reserved_used() != reserved0 ||
