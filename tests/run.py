@@ -192,6 +192,7 @@ class Boot:
     timeout: int = None     # seconds; default by firmware and emulator
     emulator: str = 'qemu'  # or 'bochs' (x2APIC; BIOS only; no exit status)
     screen: list = None     # regexes the screen text must match (no poweroff)
+    screen_until: str = 'done: halted'  # the serial line after which to read it
     check: object = None    # check(log, report, name): more than regexes
 
 
@@ -288,6 +289,16 @@ def boots(build):
         matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6', fw,
                            screen=[BANNER, r'^done: halted'] if fw == 'bios' else
                            [BANNER, FB_CONSOLE, INITRD, r'^done: halted']))
+    # The storm's live view (kernel/module/storm.c), read once it shows:
+    # a row per CPU and the reserved chunk's bar (the reader waits until
+    # two reads agree, so it sees the final state, shown for 2 s).
+    matrix.append(Boot('uefi-storm-view', 'loader=legacy', 'uefi', smp=4,
+                       screen_until='storm: live view',
+                       screen=[r'^storm: loader=legacy +requests \d+',
+                               r'^reserved chunk \[[#.]{40}\] +\d+ of 8192 bytes, peak \d+',
+                               r'^CPU0 +(idle|reading|allocating|waiting|relocating|init|done|eexist|ebusy|failed) ',
+                               r'CPU3 +(eexist|done|failed) +\w+',
+                               r'peak 8192$|failed [1-9]']))
     matrix += [
         Boot('bad-initrd-truncated', common, initrd=truncated,
              expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
@@ -394,7 +405,8 @@ def run_screen_boot(build, b, iso, report):
     name = f'qemu/{b.name}'
     try:
         log, lines = screen.boot_and_read(str(iso), b.firmware, b.boot,
-                                          timeout=180 if b.firmware == 'uefi' else 90)
+                                          timeout=180 if b.firmware == 'uefi' else 90,
+                                          until=b.screen_until)
     except screen.ScreenError as e:
         report.add(f'{name}: screen read', False, str(e))
         return

@@ -202,7 +202,7 @@ static void report_stall(struct task_struct **workers, unsigned int seconds)
 
 /* ---- the live view: a row per CPU on the framebuffer ---- */
 
-#define VIEW_CELL	24		/* "CPU 12 relocating kvm " */
+#define VIEW_CELL	28		/* "CPU12  relocating kvm_intel " */
 #define VIEW_BAR	40
 
 static const enum panel_colour step_colour[MODULE_NR_STEPS] = {
@@ -243,8 +243,9 @@ static void view_draw(void)
 	for (unsigned int b = 0; b < VIEW_BAR; b++)
 		bar[b] = b < fill ? '#' : '.';
 	bar[VIEW_BAR] = '\0';
-	snprintf(line, sizeof(line), "reserved chunk [%s] %5zu of %zu bytes ",
-		 bar, used, size);
+	snprintf(line, sizeof(line),
+		 "reserved chunk [%s] %5zu of %zu bytes, peak %zu ", bar, used,
+		 size, pcpu_reserved_peak());
 	console_panel_text(1, 0, line, fill >= VIEW_BAR ? PANEL_RED :
 			   PANEL_YELLOW, false);
 	for_each_online_cpu(cpu) {
@@ -258,14 +259,16 @@ static void view_draw(void)
 		step = module_cpu_step(cpu, name, sizeof(name));
 		snprintf(line, sizeof(line), "CPU%-3u %-10s %-9.9s", cpu,
 			 module_step_name(step), name);
-		console_panel_text(row, col, line, step_colour[step],
-				   step == MODULE_STEP_FAILED);
+		console_panel_text(row, col, line, step_colour[step], false);
 	}
 }
 
 static void view_open(void)
 {
 	view_on = console_panel_open(&view_cols, &view_rows);
+	if (view_on)
+		pr_info("storm: live view on the framebuffer (%ux%u)\n",
+			view_cols, view_rows);
 	view_draw();
 }
 
@@ -358,7 +361,7 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	}
 	/* A moment to read the final state before the log comes back. */
 	if (view_on)
-		schedule_timeout_uninterruptible(HZ);
+		schedule_timeout_uninterruptible(2 * HZ);
 	view_close();
 	module_trace_stop();
 	module_loader_stats_get(&st);

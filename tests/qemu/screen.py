@@ -198,9 +198,10 @@ def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
 
 
 def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
-                  font_path=DEFAULT_FONT, extra_args=()):
-    """Boot 'iso' (built without 'poweroff'), wait for the kernel to halt,
-    read the screen and quit QEMU.  Returns (serial log, screen lines)."""
+                  font_path=DEFAULT_FONT, extra_args=(), until='done: halted'):
+    """Boot 'iso' (built without 'poweroff'), wait for the serial line
+    'until' (by default: the kernel halted), read the screen and quit
+    QEMU.  Returns (serial log, screen lines)."""
     sockdir = tempfile.mkdtemp(prefix='screen-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
@@ -219,12 +220,12 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
     reader.start()
     try:
         deadline = time.monotonic() + timeout
-        while 'done: halted' not in ''.join(serial):
+        while until not in ''.join(serial):
             if proc.poll() is not None:
-                raise ScreenError('QEMU exited (%d) before the kernel halted'
-                                  % proc.returncode)
+                raise ScreenError('QEMU exited (%d) before "%s"'
+                                  % (proc.returncode, until))
             if time.monotonic() > deadline:
-                raise ScreenError('no "done: halted" within %d s' % timeout)
+                raise ScreenError('no "%s" within %d s' % (until, timeout))
             time.sleep(0.2)
         log = ''.join(serial)
         # The serial console is written before the screen: wait until two
