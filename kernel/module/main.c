@@ -861,12 +861,7 @@ static int do_init_module(struct load_state *ls)
 	}
 	if (ret < 0) {
 		pr_err("%s: init failed (error %d)\n", mod->name, ret);
-		mutex_lock(&module_mutex);
-		mod->state = MODULE_STATE_GOING;
-		mutex_unlock(&module_mutex);
-		module_note_event(MODULE_EV_STATE, mod->name,
-				  MODULE_STATE_GOING);
-		return ret;
+		return ret;	/* load_module() unwinds: GOING, unlink */
 	}
 	if (ret > 0)
 		pr_warn("%s: init suspiciously returned %d, it should follow 0/-E convention\n",
@@ -881,9 +876,9 @@ static int do_init_module(struct load_state *ls)
 }
 
 /*
- * The module's init, called through a pointer the relocations filled in.
- * A separate function so that a fault inside init shows "load_module"
- * callers in the backtrace under the module's own function.
+ * The module's init, through the pointer the relocations filled in.  A
+ * function of its own, so that a fault in init reads, in the backtrace,
+ * the module's function, then module_call_init, then load_module.
  */
 __attribute__((noinline)) int module_call_init(struct module *mod)
 {
@@ -983,6 +978,7 @@ going:
 	mutex_lock(&module_mutex);
 	ls->mod->state = MODULE_STATE_GOING;
 	mutex_unlock(&module_mutex);
+	module_note_event(MODULE_EV_STATE, ls->mod->name, MODULE_STATE_GOING);
 free_kallsyms:
 	/* The symbols are freed at free_module: once formed, the module
 	 * was visible to backtraces, which read them under RCU only. */

@@ -142,6 +142,27 @@ out:
 	module_baseline_expect(t, &b);
 }
 
+/* A reference (try_module_get) keeps a module in; module_put lets go. */
+static void test_reference_held(struct ktest *t)
+{
+	struct module_baseline b;
+	struct module *kvm;
+
+	unload_all(t);
+	module_baseline_take(&b);
+	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
+	kvm = live_module("kvm");
+	KTEST_EXPECT_TRUE(t, kvm != NULL);
+	if (!kvm)
+		return;
+	KTEST_EXPECT_TRUE(t, try_module_get(kvm));
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, live_module("kvm") == kvm);
+	module_put(kvm);
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	module_baseline_expect(t, &b);
+}
+
 /* A second load of a LIVE module: -EEXIST, and nothing kept. */
 static void test_second_load_eexist(struct ktest *t)
 {
@@ -256,6 +277,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_all),
 	KTEST_CASE(test_percpu_every_cpu),
 	KTEST_CASE(test_exports_across_modules),
+	KTEST_CASE(test_reference_held),
 	KTEST_CASE(test_second_load_eexist),
 	KTEST_CASE(test_concurrent_load),
 	KTEST_CASE(test_symbol_in_module),
