@@ -555,6 +555,14 @@ def storm_boots():
                             r'^module: kvm loaded ', r'^module: kvm_intel loaded ', STORM_LINE,
                             POWEROFF],
                     reject=NO_FAULTS))
+    # A load that takes 3 s: the storm says who is stuck where, and goes on.
+    out.append(Boot('storm-stall', f'{common} storm=coretemp storm.stall=1 coretemp.settle_ms=3000',
+                    smp=2,
+                    expect=[r'^storm: no progress for 1 s; CPUs still loading:$',
+                            r'^storm:   CPU \d+ at init \(coretemp\)$',
+                            r'^storm:   CPU \d+ at waiting \(coretemp\)$',
+                            r'^module: coretemp loaded ', STORM_LINE, r' failed=0 ', POWEROFF],
+                    reject=NO_FAULTS))
     out.append(Boot('storm-fail-percpu', f'{common} fail.percpu=1 storm=kvm', smp=4,
                     expect=[r'^kvm: per-CPU allocation failed on purpose \(fail.percpu\)$',
                             KVM_FAIL, r'^module: kvm loaded ', STORM_LINE, POWEROFF],

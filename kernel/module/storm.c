@@ -54,10 +54,12 @@
 KERNEL_PARAM(storm, "modules every CPU loads at once (a,b,c), or off; default etc/storm.conf");
 KERNEL_PARAM_NAMED(storm_rounds, "storm.rounds", "load and unload everything this many times");
 KERNEL_PARAM_NAMED(storm_jitter, "storm.jitter", "random delays of up to this many us between loader steps");
+KERNEL_PARAM_NAMED(storm_stall, "storm.stall", "seconds without an outcome before the storm reports who is stuck (30)");
 
 #define STORM_MAX_NAMES		32
 #define STORM_LIST_MAX		512
 #define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
+						/* (storm.stall= overrides) */
 #define STORM_GIVE_UP_SECONDS	600	/* and stop waiting after this */
 
 struct storm_list {
@@ -283,6 +285,8 @@ static void view_close(void)
 static bool storm_wait(struct task_struct **workers)
 {
 	unsigned long last_progress = ~0UL, stalled = 0, waited = 0;
+	unsigned long stall_s = kernel_param_ulong("storm.stall",
+						   STORM_STALL_SECONDS);
 	unsigned int cpu;
 
 	/* Ticks of a tenth of a second: the view redraws at each. */
@@ -296,8 +300,8 @@ static bool storm_wait(struct task_struct **workers)
 			waited++;
 			stalled = p == last_progress ? stalled + 1 : 0;
 			last_progress = p;
-			if (stalled == STORM_STALL_SECONDS * 10)
-				report_stall(workers, STORM_STALL_SECONDS);
+			if (stalled == stall_s * 10)
+				report_stall(workers, (unsigned int)stall_s);
 			if (waited >= STORM_GIVE_UP_SECONDS * 10) {
 				report_stall(workers,
 					     (unsigned int)(stalled / 10));

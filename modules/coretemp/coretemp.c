@@ -26,6 +26,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 
 #define MSR_IA32_THERM_STATUS	0x19c
 #define CORETEMP_RING		444
@@ -49,6 +50,12 @@ MODULE_PARM_DESC(samples, "readings each CPU takes at load (1..316)");
 static bool crash;
 module_param(crash, bool, 0444);
 MODULE_PARM_DESC(crash, "tests only: fault in init (a NULL pointer write)");
+
+/* A sensor that needs time after power-up before its first reading (as
+ * real hardware does); the tests use it to make a load slow. */
+static unsigned int settle_ms;
+module_param(settle_ms, uint, 0444);
+MODULE_PARM_DESC(settle_ms, "wait this long in init before the first reading");
 
 /* Volatile: the compiler cannot see it is NULL and drop the write. */
 static int *volatile coretemp_crash_target;
@@ -123,6 +130,8 @@ static int coretemp_init(void)
 	if (crash)
 		coretemp_crash_now();
 
+	if (settle_ms)
+		mdelay(settle_ms);
 	if (n < 1 || n > CORETEMP_RING) {
 		printk(KERN_ERR "coretemp: samples=%u not in 1..%u\n", n,
 		       CORETEMP_RING);
