@@ -74,7 +74,7 @@ struct storm_counts {
 
 static struct storm_list storm_list;
 static struct storm_counts counts;
-static spinlock_t counts_lock = SPINLOCK_INIT("storm counts");
+static DEFINE_SPINLOCK(counts_lock);
 static volatile int storm_ready, storm_go;
 static uint64_t storm_t0, storm_t_last;
 static unsigned long storm_progress;
