@@ -48,6 +48,20 @@ static struct module *live_module(const char *name)
 	return mod;
 }
 
+/* From no module loaded: a baseline, then kvm alone; NULL (and the test
+ * failed) when it is not LIVE. */
+static struct module *load_kvm_alone(struct ktest *t, struct module_baseline *b)
+{
+	struct module *kvm;
+
+	unload_all(t);
+	module_baseline_take(b);
+	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
+	kvm = live_module("kvm");
+	KTEST_EXPECT_TRUE(t, kvm != NULL);
+	return kvm;
+}
+
 static void test_load_all(struct ktest *t)
 {
 	struct module_baseline b;
@@ -79,11 +93,7 @@ static void test_percpu_every_cpu(struct ktest *t)
 	uint64_t var;
 	unsigned int cpu;
 
-	unload_all(t);
-	module_baseline_take(&b);
-	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
-	kvm = live_module("kvm");
-	KTEST_EXPECT_TRUE(t, kvm != NULL);
+	kvm = load_kvm_alone(t, &b);
 	if (!kvm)
 		return;
 	used = pcpu_reserved_used() - b.reserved_used;
@@ -148,11 +158,7 @@ static void test_reference_held(struct ktest *t)
 	struct module_baseline b;
 	struct module *kvm;
 
-	unload_all(t);
-	module_baseline_take(&b);
-	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
-	kvm = live_module("kvm");
-	KTEST_EXPECT_TRUE(t, kvm != NULL);
+	kvm = load_kvm_alone(t, &b);
 	if (!kvm)
 		return;
 	KTEST_EXPECT_TRUE(t, try_module_get(kvm));
@@ -236,17 +242,14 @@ static void test_concurrent_load(struct ktest *t)
 /* An address inside a module's function names it, and the module. */
 static void test_symbol_in_module(struct ktest *t)
 {
+	struct module_baseline b;
 	struct module *kvm;
 	const char *name, *mod = NULL;
 	uint64_t addr, off, size;
 
-	unload_all(t);
-	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
-	kvm = live_module("kvm");
-	if (!kvm) {
-		ktest_fail(t, __FILE__, __LINE__, "kvm did not load");
+	kvm = load_kvm_alone(t, &b);
+	if (!kvm)
 		return;
-	}
 	addr = module_kallsyms_lookup_name(kvm, "kvm_init");
 	KTEST_EXPECT_TRUE(t, addr != 0);
 	name = symbol_lookup(addr + 5, &off, &size, &mod);
