@@ -10,12 +10,17 @@ It runs, and counts as one test each:
     (tests/modules_check.py);
   * the storm's host tools, trace2svg and compare, on logs whose figures
     are known (tests/tools_check.py);
+  * the accelerator choice, ACCEL=tcg|kvm|auto, against a broken and a
+    working KVM that tests/qemu/fake-kvm stands in for (accel_check.py);
   * QEMU boots of the hybrid image, BIOS and UEFI, from CD and USB, plus
     the bad-input boots (corrupt initrd, unknown parameter, faults): for
     each, the QEMU exit status and the serial-log lines it must show, and
     every KTAP case the kernel printed.
-It prints "ok - name" or "not ok - name: why" per test, and finally
-"N passed, N failed"; the exit status is 1 when anything failed.
+The boots use TCG unless --accel says otherwise; --kvm runs the KVM
+boots (make test-kvm) instead, each check skipped where KVM cannot run
+our image.  It prints "ok - name", "not ok - name: why" or
+"ok - name # SKIP why" per test, and finally "N passed, N failed" (with
+", N skipped" when any was); the exit status is 1 when anything failed.
 
 Logs of every boot are kept in BUILD/test/<name>.log.
 """
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
+import accel_check  # noqa: E402
 import ktap  # noqa: E402
 import modules_check  # noqa: E402
 import screen  # noqa: E402
@@ -49,6 +55,7 @@ class Report:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.skipped = 0
         self.lock = threading.Lock()
 
     def add(self, name, ok, detail=''):
@@ -59,6 +66,19 @@ class Report:
             else:
                 self.failed += 1
                 print(f'not ok - {name}: {detail}', flush=True)
+
+    def skip(self, name, reason):
+        with self.lock:
+            self.skipped += 1
+            print(f'ok - {name} # SKIP {reason}', flush=True)
+
+    def summary(self):
+        """The closing line; its skip count only when something was."""
+        line = f'{self.passed} passed, {self.failed} failed'
+        if self.skipped:
+            line += f', {self.skipped} skipped'
+        print(line, flush=True)
+        return 1 if self.failed else 0
 
 
 def run(cmd, timeout, **kw):
@@ -207,6 +227,8 @@ STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
 NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
              r'watchdog: BUG', r'did not run the function within']
 VGA_CONSOLE = r'^console: VGA text 80x25$'
+XAPIC_MODE = r'^APIC: xAPIC mode at 0xfee00000, id 0$'
+X2APIC_MODE = r'^APIC: x2APIC mode, id 0$'
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 
 
@@ -273,7 +295,7 @@ def make_initrd_variants(build):
     return truncated, badmagic
 
 
-def boots(build):
+def boots(build, accel='tcg'):
     truncated, badmagic = make_initrd_variants(build)
     common = 'poweroff isa_debug_exit'
     matrix = []
@@ -334,7 +356,8 @@ def boots(build):
         Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3', smp=4,
              expect=STANDARD + [r'^ACPI: MADT: 4 CPUs \(APIC IDs 0-3\), 1 IOAPIC, \d+ overrides, LAPIC at 0xfee00000$',
                                 r'^smp: using 3 of 4 CPUs \(maxcpus=3\)$',
-                                r'^APIC: xAPIC mode at 0xfee00000, id 0$',
+                                # KVM's -cpu host has an x2APIC; TCG's CPU none.
+                                X2APIC_MODE if accel == 'kvm' else XAPIC_MODE,
                                 r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by (cpuid|hpet|pit)\)$'],
              reject=NO_FAULTS, ktap=True),
     ]
@@ -402,12 +425,21 @@ def boots(build):
     return matrix
 
 
-def run_screen_boot(build, b, iso, report):
+def qemu_failure(log):
+    """What tools/run-qemu.sh said when QEMU failed under KVM (QEMU's own
+    line, and the advice), or None."""
+    lines = [ln[len('run-qemu: '):] for ln in log.splitlines()
+             if ln.startswith(('run-qemu: QEMU failed', 'run-qemu: rerun with'))]
+    return '; '.join(lines) or None
+
+
+def run_screen_boot(build, b, iso, report, accel):
     name = f'qemu/{b.name}'
     try:
         log, lines = screen.boot_and_read(str(iso), b.firmware, b.boot,
                                           timeout=180 if b.firmware == 'uefi' else 90,
-                                          until=b.screen_until)
+                                          until=b.screen_until, accel=accel,
+                                          cache=str(build / 'accel'))
     except screen.ScreenError as e:
         report.add(f'{name}: screen read', False, str(e))
         return
@@ -419,7 +451,7 @@ def run_screen_boot(build, b, iso, report):
                    f'not on screen; see {build}/test/{b.name}.screen')
 
 
-def run_boot(build, b, report):
+def run_boot(build, b, report, accel='tcg'):
     tdir = build / 'test'
     tdir.mkdir(parents=True, exist_ok=True)
     iso = tdir / f'{b.name}.iso'
@@ -430,7 +462,7 @@ def run_boot(build, b, report):
         report.add(f'qemu/{b.name}: image', False, out.strip()[-200:])
         return
     if b.screen:
-        run_screen_boot(build, b, iso, report)
+        run_screen_boot(build, b, iso, report, accel)
         iso.unlink(missing_ok=True)
         return
     # Firmware and TCG both slow down with many CPUs: a bound that grows.
@@ -444,7 +476,8 @@ def run_boot(build, b, report):
                '--timeout', str(timeout - 30)]
     else:
         cmd = [str(ROOT / 'tools/run-qemu.sh'), '--iso', str(iso), '--smp', str(b.smp),
-               '--mem', b.mem, '--firmware', b.firmware, '--boot', b.boot, '--debug-exit']
+               '--mem', b.mem, '--firmware', b.firmware, '--boot', b.boot, '--debug-exit',
+               '--accel', accel, '--cache', str(build / 'accel')]
         if b.topology:
             cmd += ['--topology', b.topology]
     timeout = b.timeout or timeout
@@ -452,18 +485,20 @@ def run_boot(build, b, report):
     log = log.replace('\r', '')
     (tdir / f'{b.name}.log').write_text(log)
     iso.unlink(missing_ok=True)
-    last = (log.strip().splitlines() or ['(no output)'])[-1][-120:]
+    # A boot that QEMU itself gave up (KVM failing) is named by QEMU's line.
+    last = qemu_failure(log) or \
+        'last line: ' + (log.strip().splitlines() or ['(no output)'])[-1][-120:]
     name = f'{b.emulator}/{b.name}'
     if timed_out:
-        report.add(f'{name}: exits', False, f'timed out after {timeout} s; last line: {last}')
+        report.add(f'{name}: exits', False, f'timed out after {timeout} s; {last}')
     elif b.expect_exit is None:
         pass    # bochs: its exit status says nothing about the kernel
     else:
         report.add(f'{name}: exits with status {b.expect_exit}', rc == b.expect_exit,
-                   f'status {rc}; last line: {last}')
+                   f'status {rc}; {last}')
     for pattern in b.expect:
         report.add(f'{name}: log has /{pattern}/',
-                   re.search(pattern, log, re.M) is not None, f'missing; last line: {last}')
+                   re.search(pattern, log, re.M) is not None, f'missing; {last}')
     for pattern in b.reject:
         m = re.search(pattern, log, re.M)
         report.add(f'{name}: log lacks /{pattern}/', m is None,
@@ -503,7 +538,7 @@ def bochs_boots():
     """x2APIC, which QEMU's TCG cannot offer: bochs with cpuid apic=x2apic."""
     return [Boot(f'bochs-x2apic-{n}', f'poweroff ktest=all ktest_cpus={n}', smp=n,
                  emulator='bochs', expect_exit=None,
-                 expect=[BANNER, r'^APIC: x2APIC mode, id 0$', rf'^smp: {n} CPUs online$',
+                 expect=[BANNER, X2APIC_MODE, rf'^smp: {n} CPUs online$',
                          POWEROFF],
                  reject=NO_FAULTS, ktap=True)
             for n in (2, 4)]
@@ -521,7 +556,7 @@ STORM_CPUS = (1, 4, 8, 64)
 KVM_FAIL = r'^kvm: Could not allocate 304 bytes percpu data$'
 
 
-def storm_mode_boots(counts):
+def storm_mode_boots(counts, prefix=''):
     """The storm under every loader at each CPU count in counts."""
     common = 'poweroff isa_debug_exit'
     out = []
@@ -534,7 +569,7 @@ def storm_mode_boots(counts):
                            r'^storm: .* failed=[1-9]']
             elif n >= 8:
                 expect += [PERCPU_FAIL, KVM_FAIL, r' failed=[1-9]']
-            out.append(Boot(f'storm-{mode}-{n}', f'{common} loader={mode}', smp=n,
+            out.append(Boot(f'{prefix}storm-{mode}-{n}', f'{common} loader={mode}', smp=n,
                             mem='1G' if n > 8 else '512M', expect=expect, reject=reject))
     return out
 
@@ -595,18 +630,19 @@ def module_percpu_sizes(build):
     return sizes
 
 
-def storm_checks(build, report):
-    """What the storm must show across CPU counts (issue 6)."""
-    fig = {(mode, n): storm_figures(build, f'storm-{mode}-{n}')
+def storm_checks(build, report, prefix=''):
+    """What the storm must show across CPU counts: the logs of the boots
+    storm_mode_boots(STORM_CPUS, prefix) made."""
+    fig = {(mode, n): storm_figures(build, f'{prefix}storm-{mode}-{n}')
            for mode in STORM_MODES for n in STORM_CPUS}
     for (mode, n), f in fig.items():
         if f is None:
-            report.add(f'storm/{mode}-{n}: storm line', False, 'no storm line in the log')
+            report.add(f'{prefix}storm/{mode}-{n}: storm line', False, 'no storm line in the log')
             continue
         total = f['loaded'] + f['eexist'] + f['ebusy'] + f['failed']
-        report.add(f'storm/{mode}-{n}: outcomes add up to requests', total == f['requests'],
+        report.add(f'{prefix}storm/{mode}-{n}: outcomes add up to requests', total == f['requests'],
                    f'{total} != {f["requests"]}')
-        report.add(f'storm/{mode}-{n}: requests = cpus x 4', f['requests'] == 4 * n,
+        report.add(f'{prefix}storm/{mode}-{n}: requests = cpus x 4', f['requests'] == 4 * n,
                    f'{f["requests"]}')
     if any(f is None for f in fig.values()):
         return
@@ -615,40 +651,100 @@ def storm_checks(build, report):
     for mode in ('unformed', 'idempotent'):
         for n in STORM_CPUS:
             f = fig[(mode, n)]
-            report.add(f'storm/{mode}-{n}: failed=0', f['failed'] == 0, str(f['failed']))
-            report.add(f'storm/{mode}-{n}: reserved_peak = sum of unique per-CPU areas ({unique})',
+            report.add(f'{prefix}storm/{mode}-{n}: failed=0', f['failed'] == 0, str(f['failed']))
+            report.add(f'{prefix}storm/{mode}-{n}: reserved_peak = sum of unique per-CPU areas ({unique})',
                        f['reserved_peak'] == unique, str(f['reserved_peak']))
     for mode in ('legacy', 'seed'):
         peaks = [fig[(mode, n)]['reserved_peak'] for n in STORM_CPUS]
-        report.add(f'storm/{mode}: failed>0 at 8 CPUs', fig[(mode, 8)]['failed'] > 0,
+        report.add(f'{prefix}storm/{mode}: failed>0 at 8 CPUs', fig[(mode, 8)]['failed'] > 0,
                    str(fig[(mode, 8)]['failed']))
-        report.add(f'storm/{mode}: reserved_peak grows with CPUs until full {peaks}',
+        report.add(f'{prefix}storm/{mode}: reserved_peak grows with CPUs until full {peaks}',
                    peaks == sorted(peaks) and peaks[0] < peaks[2] and
                    peaks[-1] <= fig[(mode, 64)]['reserved_size'], str(peaks))
     mm = [fig[('unformed', n)]['modmem_peak'] for n in STORM_CPUS]
     dup = [fig[('unformed', n)]['dup_bytes'] for n in STORM_CPUS]
-    report.add(f'storm/unformed: modmem_peak grows with CPUs {mm}', mm[0] < mm[1] < mm[3], str(mm))
-    report.add(f'storm/unformed: dup_bytes grows with CPUs {dup}', dup[0] < dup[1] < dup[3], str(dup))
+    report.add(f'{prefix}storm/unformed: modmem_peak grows with CPUs {mm}', mm[0] < mm[1] < mm[3], str(mm))
+    report.add(f'{prefix}storm/unformed: dup_bytes grows with CPUs {dup}', dup[0] < dup[1] < dup[3], str(dup))
     im = [fig[('idempotent', n)]['modmem_peak'] for n in STORM_CPUS]
     idup = [fig[('idempotent', n)]['dup_bytes'] for n in STORM_CPUS]
-    report.add(f'storm/idempotent: dup_bytes=0 {idup}', idup == [0] * len(idup), str(idup))
+    report.add(f'{prefix}storm/idempotent: dup_bytes=0 {idup}', idup == [0] * len(idup), str(idup))
     # Flat: at most one load per module in flight, whatever the CPUs (the
     # four modules' loads may overlap; unformed's grows 60-fold by 64).
-    report.add(f'storm/idempotent: modmem_peak flat {im}', max(im) <= 4 * im[0], str(im))
+    report.add(f'{prefix}storm/idempotent: modmem_peak flat {im}', max(im) <= 4 * im[0], str(im))
 
 
-def qemu_tests(build, report, jobs, which, only=None):
-    chosen = {'test': lambda build: boots(build) + storm_boots(),
+def kvm_boots():
+    """make test-kvm: the boots where KVM's -cpu host differs from TCG's
+    CPU: an x2APIC (the kernel switches to x2APIC mode), and real CPU
+    timing for SMP and the storm."""
+    common = 'poweroff isa_debug_exit'
+    matrix = []
+    for n, fw in ((1, 'bios'), (2, 'uefi'), (4, 'bios'), (8, 'uefi'), (16, 'bios'), (64, 'bios')):
+        matrix.append(Boot(f'kvm-smp-{n}-{fw}', f'{common} ktest=all ktest_cpus={n}', fw, smp=n,
+                           mem='1G' if n > 8 else '512M',
+                           expect=STANDARD + [rf'^smp: {n} CPUs online$', X2APIC_MODE, PERCPU_FAIL],
+                           reject=NO_FAULTS, ktap=True))
+    # nox2apic: the same CPU, held in xAPIC mode.
+    matrix.append(Boot('kvm-nox2apic', f'{common} ktest=smp,apic,madt ktest_cpus=4 nox2apic', smp=4,
+                       expect=[BANNER, XAPIC_MODE, r'^smp: 4 CPUs online$', POWEROFF],
+                       reject=NO_FAULTS, ktap=True))
+    return matrix + storm_mode_boots(STORM_CPUS, prefix='kvm-')
+
+
+def skip_boot(b, report, reason):
+    """Every check run_boot would make of b, reported skipped."""
+    name = f'{b.emulator}/{b.name}'
+    report.skip(f'{name}: exits with status {b.expect_exit}', reason)
+    for pattern in b.expect:
+        report.skip(f'{name}: log has /{pattern}/', reason)
+    for pattern in b.reject:
+        report.skip(f'{name}: log lacks /{pattern}/', reason)
+    if b.ktap:
+        report.skip(f'{name}/ktap', reason)
+
+
+def kvm_verdicts(build, firmwares):
+    """{firmware: None if KVM runs our image, else why not}: one short
+    boot each (tools/kvm-check.sh), not cached: this is the test."""
+    iso = build / 'test' / 'kvm-check.iso'
+    iso.parent.mkdir(parents=True, exist_ok=True)
+    rc, out, _ = run([str(ROOT / 'tools/mkiso.sh'), str(iso), str(build / 'kernel.elf'),
+                      str(build / 'initrd.cpio'), 'poweroff'], 300, cwd=ROOT)
+    if rc != 0:
+        return {fw: f'no image for the check: {out.strip()[-200:]}' for fw in firmwares}
+    verdicts = {}
+    for fw in firmwares:
+        rc, out, _ = run([str(ROOT / 'tools/kvm-check.sh'), '--iso', str(iso), '--firmware', fw], 120)
+        print(f'# kvm-check ({fw}): {out.strip()}', flush=True)
+        verdicts[fw] = None if rc == 0 else (out.strip() or f'kvm-check status {rc}')
+    iso.unlink(missing_ok=True)
+    return verdicts
+
+
+def qemu_tests(build, report, jobs, which, only=None, accel='tcg'):
+    chosen = {'test': lambda build: boots(build, accel) + storm_boots(),
               'long': lambda build: long_boots(),
-              'bochs': lambda build: bochs_boots()}[which](build)
+              'bochs': lambda build: bochs_boots(),
+              'kvm': lambda build: kvm_boots()}[which](build)
     if only:
         chosen = [b for b in chosen if re.search(only, b.name)]
         if not chosen:
             report.add(f'qemu: boots matching /{only}/', False, 'none')
+    verdicts = {}
+    if which == 'kvm':
+        accel = 'kvm'
+        verdicts = kvm_verdicts(build, sorted({b.firmware for b in chosen}))
+    runnable = []
+    for b in chosen:
+        if verdicts.get(b.firmware):
+            skip_boot(b, report, verdicts[b.firmware])
+        else:
+            runnable.append(b)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_boot, build, b, report) for b in chosen]
+        futures = [pool.submit(run_boot, build, b, report, accel) for b in runnable]
         for f in futures:
             f.result()
+    return not verdicts.get('bios')
 
 
 def main():
@@ -658,17 +754,26 @@ def main():
     ap.add_argument('--qemu-only', action='store_true')
     ap.add_argument('--long', action='store_true', help='the slow boots (255 CPUs, bochs)')
     ap.add_argument('--bochs', action='store_true', help='only the bochs x2APIC boots')
+    ap.add_argument('--kvm', action='store_true',
+                    help='the KVM boots (make test-kvm): skipped where KVM cannot run them')
+    ap.add_argument('--accel', default='tcg', choices=('tcg', 'kvm', 'auto'),
+                    help="QEMU's accelerator for the boots (tools/run-qemu.sh --accel)")
     ap.add_argument('--jobs', type=int, default=max(1, os.cpu_count() or 1))
     ap.add_argument('--boots', metavar='REGEX',
-                    help='only the boots whose name matches (with --qemu-only, --long, --bochs)')
+                    help='only the boots whose name matches (with --qemu-only, --long, --bochs, --kvm)')
     args = ap.parse_args()
     build = (ROOT / args.build).resolve()
 
     report = Report()
-    if args.long or args.bochs:
-        qemu_tests(build, report, args.jobs, 'long' if args.long else 'bochs', args.boots)
-        print(f'{report.passed} passed, {report.failed} failed', flush=True)
-        return 1 if report.failed else 0
+    if args.long or args.bochs or args.kvm:
+        which = 'long' if args.long else 'bochs' if args.bochs else 'kvm'
+        ran = qemu_tests(build, report, args.jobs, which, args.boots, args.accel)
+        if args.kvm and (not args.boots or re.search(args.boots, 'kvm-storm-')):
+            if ran:
+                storm_checks(build, report, prefix='kvm-')
+            else:
+                report.skip('storm/kvm: the cross-count checks', 'the KVM storm boots did not run')
+        return report.summary()
     if not args.qemu_only:
         host_tests(build, report)
         kocheck_tests(build, report)
@@ -678,11 +783,12 @@ def main():
         clang_build(build, report)
     if not args.host_only:
         modules_check.check(build, report)
-        qemu_tests(build, report, args.jobs, 'test', args.boots)
+        if not args.boots:
+            accel_check.check(build, report)
+        qemu_tests(build, report, args.jobs, 'test', args.boots, args.accel)
         if not args.boots or re.search(args.boots, 'storm-'):
             storm_checks(build, report)
-    print(f'{report.passed} passed, {report.failed} failed', flush=True)
-    return 1 if report.failed else 0
+    return report.summary()
 
 
 if __name__ == '__main__':

@@ -8,14 +8,35 @@
 #                         controller (the image written raw, as `dd` would)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
+#   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
+#   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
 #                         (default: single when CPUs > 8 x host cores)
 #   --                    the rest goes to QEMU as is
 #
+# KVM_DEV in the environment names another device than /dev/kvm (the
+# tests point it at a file of their own, with a QEMU shim in PATH).
+#
 # The serial console is this script's standard output; QEMU exits when the
 # kernel powers off.  A window shows the screen when a display exists.
+# One line on standard error says which accelerator runs and why.
+#
+# The accelerator.  TCG emulates every instruction: slower than a working
+# KVM, but the same on every host, so it is the default.  KVM runs the
+# guest on the host's CPU (-cpu host, which gives the guest an x2APIC,
+# as a real PC has), but on some hosts /dev/kvm is present and broken:
+# QEMU aborts, or prints "KVM internal error" and leaves the guest paused
+# for ever.  So under KVM, QEMU's standard error is watched: on such a
+# line QEMU is stopped at once, and this script prints QEMU's line, the
+# advice "rerun with ACCEL=tcg", and exits with status 4 (an even status,
+# which isa-debug-exit, (v << 1) | 1, never gives).  auto asks
+# tools/kvm-check.sh, which boots this image once under KVM and keeps the
+# verdict for this host in the cache folder; a KVM failure under auto
+# rewrites the verdict, so the next auto run chooses TCG.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg=
+accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift 2 ;;
@@ -25,12 +46,36 @@ while [ $# -gt 0 ]; do
 	--boot) boot=$2; shift 2 ;;
 	--debug-exit) debug_exit=1; shift ;;
 	--topology) topology=$2; shift 2 ;;
+	--accel) accel=$2; shift 2 ;;
+	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 [ -f "$iso" ] || { echo "run-qemu: no image '$iso' (make iso)" >&2; exit 2; }
+case $firmware in
+bios|uefi) ;;
+*) echo "run-qemu: --firmware bios|uefi, not '$firmware'" >&2; exit 2 ;;
+esac
+
+case $accel in
+tcg|kvm) why="ACCEL=$accel" ;;
+auto)
+	# kvm-check.sh prints "kvm: why" or "tcg: why".
+	verdict=$("$here/kvm-check.sh" --iso "$iso" --firmware "$firmware" --cache "$cache") || true
+	accel=${verdict%%:*}
+	why="ACCEL=auto: ${verdict#*: }"
+	;;
+*) echo "run-qemu: --accel tcg|kvm|auto, not '$accel'" >&2; exit 2 ;;
+esac
+kvm_dev=${KVM_DEV:-/dev/kvm}
+if [ "$accel" = kvm ] && [ ! -w "$kvm_dev" ]; then
+	echo "run-qemu: ACCEL=kvm, but $kvm_dev is $( [ -e "$kvm_dev" ] && echo 'not writable by you' || echo missing)" >&2
+	echo "run-qemu: rerun with ACCEL=tcg" >&2
+	exit 4
+fi
+echo "run-qemu: accelerator $accel ($why)" >&2
 
 set -- -machine q35 -m "$mem" -no-reboot -serial stdio -monitor none "$@"
 if [ -n "$topology" ]; then
@@ -41,14 +86,13 @@ EOF_T
 else
 	set -- "$@" -smp "$smp"
 fi
-# TCG by default; KVM when this machine has it (faster, same results).
 # TCG gives each virtual CPU a host thread; with many more virtual CPUs
 # than host cores, CPUs spinning on a lock or waiting for an IPI take the
 # host cores from the ones they wait for, and a 64-CPU storm on two cores
 # takes minutes instead of a second.  There, one thread runs the CPUs in
 # turn (still preempting each other at any instruction boundary the
 # emulator chooses): --tcg single|multi forces either.
-if [ -w /dev/kvm ]; then
+if [ "$accel" = kvm ]; then
 	set -- "$@" -accel kvm -cpu host
 else
 	if [ -z "$tcg" ]; then
@@ -62,20 +106,22 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 [ -n "$debug_exit" ] && set -- "$@" -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-case $firmware in
-bios) ;;
-uefi)
+tmp=$(mktemp -d /tmp/run-qemu.XXXXXX)
+qemu_pid= stopped=
+trap 'rm -rf "$tmp"' EXIT
+stop() {
+	stopped=1
+	[ -z "$qemu_pid" ] || kill -TERM "$qemu_pid" 2>/dev/null || true
+}
+trap stop INT TERM HUP
+
+if [ "$firmware" = uefi ]; then
 	code=/usr/share/OVMF/OVMF_CODE_4M.fd
-	vars_template=/usr/share/OVMF/OVMF_VARS_4M.fd
 	[ -f "$code" ] || { echo "run-qemu: $code missing (apt-get install ovmf)" >&2; exit 2; }
-	vars=$(mktemp /tmp/ovmf-vars.XXXXXX)
-	trap 'rm -f "$vars"' EXIT
-	cp "$vars_template" "$vars"
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$tmp/vars.fd"
 	set -- "$@" -drive "if=pflash,format=raw,readonly=on,file=$code" \
-		-drive "if=pflash,format=raw,file=$vars"
-	;;
-*) echo "run-qemu: --firmware bios|uefi, not '$firmware'" >&2; exit 2 ;;
-esac
+		-drive "if=pflash,format=raw,file=$tmp/vars.fd"
+fi
 
 case $boot in
 cd)
@@ -90,5 +136,47 @@ usb)
 *) echo "run-qemu: --boot cd|usb, not '$boot'" >&2; exit 2 ;;
 esac
 
-# Not exec: the trap above must remove the UEFI variables copy.
-qemu-system-x86_64 "$@"
+# QEMU runs in the background so that this shell can read its standard
+# error as it comes.  A background command's standard input would be
+# /dev/null: hand it ours (fd 3) for the serial console's input.
+mkfifo "$tmp/stderr"
+[ -z "$stopped" ] || exit 130
+exec 3<&0
+qemu-system-x86_64 "$@" <&3 2>"$tmp/stderr" &
+qemu_pid=$!
+exec 3<&-
+failure= kvm_blamed=
+while IFS= read -r line; do
+	printf '%s\n' "$line" >&2
+	case $line in
+	# The guest is paused for ever after these: stop QEMU now.
+	*'KVM internal error'* | 'KVM: entry failed'*)
+		[ -n "$failure" ] || failure=$line
+		kvm_blamed=1
+		kill -TERM "$qemu_pid" 2>/dev/null || true
+		;;
+	'qemu-system-x86_64: warning: '* | 'qemu-system-x86_64: '*': warning: '*) ;;
+	'qemu-system-x86_64: terminating on signal'*) ;;
+	'qemu-system-x86_64: '*)
+		[ -n "$failure" ] || failure=$line
+		case $line in *KVM* | *kvm_* | */kvm/*) kvm_blamed=1 ;; esac
+		;;
+	esac
+done < "$tmp/stderr"
+status=0
+wait "$qemu_pid" || status=$?
+qemu_pid=
+
+# QEMU killed by a signal (an assertion's abort), or its own words naming
+# KVM: under KVM that is KVM's failure, not the guest's.
+[ "$status" -gt 128 ] && [ -n "$failure" ] && kvm_blamed=1
+if [ "$accel" = kvm ] && [ -n "$kvm_blamed" ]; then
+	echo "run-qemu: QEMU failed under KVM: ${failure:-status $status}" >&2
+	echo "run-qemu: rerun with ACCEL=tcg" >&2
+	case $why in
+	ACCEL=auto*) "$here/kvm-check.sh" --firmware "$firmware" --cache "$cache" \
+		--record "tcg: KVM failed a boot: ${failure:-status $status}" ;;
+	esac
+	exit 4
+fi
+exit "$status"

@@ -198,14 +198,19 @@ def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
 
 
 def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
-                  font_path=DEFAULT_FONT, extra_args=(), until='done: halted'):
+                  font_path=DEFAULT_FONT, extra_args=(), until='done: halted',
+                  accel='tcg', cache=None):
     """Boot 'iso' (built without 'poweroff'), wait for the serial line
     'until' (by default: the kernel halted), read the screen and quit
-    QEMU.  Returns (serial log, screen lines)."""
+    QEMU.  Returns (serial log, screen lines).  accel and cache go to
+    tools/run-qemu.sh's --accel and --cache."""
     sockdir = tempfile.mkdtemp(prefix='screen-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
-           '--firmware', firmware, '--boot', boot, '--',
+           '--firmware', firmware, '--boot', boot, '--accel', accel]
+    if cache:
+        cmd += ['--cache', cache]
+    cmd += ['--',
            '-qmp', 'unix:%s,server=on,wait=off' % sock] + list(extra_args)
     # A session of its own, so a kill reaches QEMU and not only the script.
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
@@ -222,8 +227,12 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
         deadline = time.monotonic() + timeout
         while until not in ''.join(serial):
             if proc.poll() is not None:
-                raise ScreenError('QEMU exited (%d) before "%s"'
-                                  % (proc.returncode, until))
+                reader.join(timeout=2)
+                said = [ln for ln in ''.join(serial).splitlines()
+                        if ln.startswith('run-qemu: ') and 'accelerator' not in ln]
+                raise ScreenError('QEMU exited (%d) before "%s"%s'
+                                  % (proc.returncode, until,
+                                     ''.join('; ' + ln[10:] for ln in said)))
             if time.monotonic() > deadline:
                 raise ScreenError('no "%s" within %d s' % (until, timeout))
             time.sleep(0.2)
@@ -267,11 +276,12 @@ def main():
     ap.add_argument('--boot', default='cd', choices=('cd', 'usb'))
     ap.add_argument('--font', default=DEFAULT_FONT)
     ap.add_argument('--timeout', type=int, default=120)
+    ap.add_argument('--accel', default='tcg', choices=('tcg', 'kvm', 'auto'))
     args = ap.parse_args()
     try:
         if args.iso:
             _, lines = boot_and_read(args.iso, args.firmware, args.boot,
-                                     args.timeout, args.font)
+                                     args.timeout, args.font, accel=args.accel)
         elif args.qmp and args.serial:
             with open(args.serial, errors='replace') as f:
                 lines = read_screen(args.qmp, f.read(), args.font)
