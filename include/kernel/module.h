@@ -220,20 +220,34 @@ static inline bool license_is_gpl_compatible(const char *license)
 /* ---- the loader (kernel/module/) ----------------------------------------- */
 
 /*
- * The four generations of load_module() (docs/story.md): which order its
- * steps run in.  loader= on the command line picks one.
+ * The four generations of load_module() (docs/story.md), one row each of
+ * loader_generations[] (kernel/module/generation.c): the order of its
+ * steps, as policy bits that load_module() and modprobe read.
  */
-enum loader_mode {
-	LOADER_LEGACY,		/* Linux <= 3.7: allocate all, check name late */
-	LOADER_SEED,		/* 3.8: UNFORMED after allocating, percpu too */
-	LOADER_UNFORMED,	/* 3.11-6.4: UNFORMED first, percpu once unique */
-	LOADER_IDEMPOTENT,	/* 6.5+: concurrent loads of one file merged */
-	LOADER_NR_MODES,
+struct loader_generation {
+	const char *name;		/* loader=legacy|seed|unformed|idempotent */
+	const char *linux_versions;	/* "3.11 - 6.4" */
+	const char *summary;		/* one line, for people */
+	/* The per-CPU area is allocated with module memory, before the
+	 * name is known to be unique (so every duplicate holds one). */
+	bool percpu_before_unique;
+	/* The name is checked only after relocation (Linux <= 3.7). */
+	bool unique_late;
+	/* Concurrent requests for one file are merged before reading it. */
+	bool merge_requests;
 };
 
-extern enum loader_mode module_loader_mode;
-const char *loader_mode_name(enum loader_mode mode);
-int loader_mode_parse(const char *s, enum loader_mode *mode);
+extern const struct loader_generation loader_generations[];
+extern const unsigned int loader_nr_generations;
+const struct loader_generation *loader_generation_find(const char *name);
+/* The generation new loads use. */
+const struct loader_generation *loader_generation(void);
+/* Use another from now on: -EINVAL for an unknown name, -EBUSY while
+ * any load is in flight. */
+int loader_generation_switch(const char *name);
+/* A load holds its generation from begin to end (no switch meanwhile). */
+const struct loader_generation *loader_begin(void);
+void loader_end(void);
 void module_loader_init(void);	/* reads loader= */
 
 struct mutex;

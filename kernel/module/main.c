@@ -22,16 +22,10 @@
  *	do_init_module()	init, state LIVE, init memory freed,
  *				wake_up_all(&module_wq)
  *
- * The order of three of them is what the four loader generations of
- * docs/story.md differ in, so load_module() takes it from
- * module_loader_mode (loader= on the command line):
- *
- *	legacy	   layout_and_allocate + percpu, ..., relocate, THEN the
- *		   uniqueness check (add_unformed_module) before COMING
- *	seed	   layout_and_allocate + percpu, add_unformed_module, ...
- *	unformed   layout_and_allocate, add_unformed_module, percpu, ...
- *	idempotent as unformed, with concurrent requests for one file merged
- *		   before copy_module() (kernel/module/modprobe.c)
+ * Where percpu_modalloc() and add_unformed_module() go is what the four
+ * loader generations of docs/story.md differ in: load_module() reads it
+ * from the generation's row (struct loader_generation, in
+ * kernel/module/generation.c), which it holds for the whole load.
  *
  * The list and the states.  'modules' is an RCU list: writers hold
  * module_mutex, readers (symbol lookups, backtraces) only rcu_read_lock().
@@ -57,48 +51,11 @@
 #include <kernel/time.h>
 #include "internal.h"
 
-KERNEL_PARAM(loader, "module loader generation: legacy, seed, unformed (default), idempotent");
-
 #define MODULE_WAIT_SECONDS	30	/* Linux's resolve_symbol_wait() bound */
 
 LIST_HEAD(modules);
 DEFINE_MUTEX(module_mutex);
 DECLARE_WAIT_QUEUE_HEAD(module_wq);
-
-enum loader_mode module_loader_mode = LOADER_UNFORMED;
-
-static const char *const loader_mode_names[] = {
-	[LOADER_LEGACY] = "legacy",
-	[LOADER_SEED] = "seed",
-	[LOADER_UNFORMED] = "unformed",
-	[LOADER_IDEMPOTENT] = "idempotent",
-};
-
-const char *loader_mode_name(enum loader_mode mode)
-{
-	return mode < ARRAY_SIZE(loader_mode_names) ? loader_mode_names[mode]
-						    : "?";
-}
-
-int loader_mode_parse(const char *s, enum loader_mode *mode)
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(loader_mode_names); i++) {
-		if (!strcmp(s, loader_mode_names[i])) {
-			*mode = (enum loader_mode)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-void module_loader_init(void)
-{
-	const char *s = kernel_param("loader");
-
-	if (s && loader_mode_parse(s, &module_loader_mode))
-		pr_warn("module: unknown loader=%s; using %s\n", s,
-			loader_mode_name(module_loader_mode));
-}
 
 /* ---- accounting --------------------------------------------------------- */
 
@@ -251,9 +208,15 @@ again:
 	return 0;
 }
 
-/* Out of the list, waiters told, readers gone: then memory may go. */
+/*
+ * Out of the list, waiters told, readers gone: then memory may go.  A
+ * module that never went in (init_descriptor() left its list head
+ * pointing at itself: legacy lists it late) has nothing to undo.
+ */
 static void module_unlink(struct module *mod)
 {
+	if (list_empty(&mod->list))
+		return;
 	mutex_lock(&module_mutex);
 	list_del_rcu(&mod->list);
 	mutex_unlock(&module_mutex);
@@ -622,10 +585,10 @@ static void free_module_memory(struct load_state *ls)
 
 /*
  * Lay the sections out, allocate module memory and copy them in (Linux's
- * layout_sections + move_module), and find the descriptor there.  In the
- * older generations (with_percpu) the per-CPU area comes with it.
+ * layout_sections + move_module), and find the descriptor there.  On
+ * failure it frees what it took itself.
  */
-static int layout_and_allocate(struct load_state *ls, bool with_percpu)
+static int layout_and_allocate(struct load_state *ls)
 {
 	struct load_info *info = &ls->info;
 	unsigned int nsec = info->hdr->e_shnum;
@@ -668,18 +631,12 @@ static int layout_and_allocate(struct load_state *ls, bool with_percpu)
 			      0, ls->pcpu_template, ls->map);
 	ls->mod = ls->map[info->index.mod].buf;
 	init_descriptor(ls);
-	if (with_percpu) {
-		err = percpu_modalloc(ls);
-		if (err)
-			goto free;
-	}
 	return 0;
 fail:
 	if (err == -ENOMEM)
 		pr_err("%s: out of module memory (%llu bytes)\n", ls->path,
 		       (unsigned long long)(ls->layout.core_size +
 					    ls->layout.init_size));
-free:
 	free_module_memory(ls);
 	ls->mod = NULL;
 	return err;
@@ -895,17 +852,15 @@ __attribute__((noinline)) int module_call_init(struct module *mod)
  */
 int load_module(const void *file, size_t len, const char *path)
 {
-	enum loader_mode mode = module_loader_mode;
-	bool unique_first = mode != LOADER_LEGACY;
-	bool percpu_early = mode == LOADER_LEGACY || mode == LOADER_SEED;
+	const struct loader_generation *gen;
 	struct load_state *ls;
-	bool listed = false;
 	int err;
 
 	ls = kzalloc(sizeof(*ls));
 	if (!ls)
 		return -ENOMEM;
 	ls->path = path;
+	gen = loader_begin();
 
 	module_note_step(path, MODULE_STEP_READING);
 	err = copy_module(ls, file, len);
@@ -916,17 +871,22 @@ int load_module(const void *file, size_t len, const char *path)
 		goto free_copy;
 
 	module_note_step(ls->info.name, MODULE_STEP_ALLOCATING);
-	err = layout_and_allocate(ls, percpu_early);
+	err = layout_and_allocate(ls);
 	if (err)
 		goto free_copy;
-
-	if (unique_first) {
+	if (gen->percpu_before_unique) {
+		/* legacy, seed: every duplicate holds a reserved area */
+		err = percpu_modalloc(ls);
+		if (err)
+			goto free_module;
+	}
+	if (!gen->unique_late) {
 		err = add_unformed_module(ls->mod);
 		if (err)
 			goto free_module;
-		listed = true;
 	}
-	if (!percpu_early) {
+	if (!gen->percpu_before_unique) {
+		/* unformed, idempotent: only a unique module gets one */
 		module_note_step(ls->mod->name, MODULE_STEP_ALLOCATING);
 		err = percpu_modalloc(ls);
 		if (err)
@@ -947,17 +907,16 @@ int load_module(const void *file, size_t len, const char *path)
 	if (err)
 		goto free_uses;
 	percpu_modcopy(ls);
-
-	if (!unique_first) {
+	if (gen->unique_late) {
 		/* legacy: the name is checked only now, holding it all */
 		err = add_unformed_module(ls->mod);
 		if (err)
-			goto free_kallsyms;
-		listed = true;
+			goto free_uses;
 	}
+
 	err = complete_formation(ls);
 	if (err)
-		goto free_kallsyms;
+		goto free_uses;
 	err = parse_args(ls->mod);
 	if (err)
 		goto going;
@@ -970,25 +929,24 @@ int load_module(const void *file, size_t len, const char *path)
 		ls->mod->name, ls->mod->core_layout.size, ls->mod->percpu_size);
 	free_scratch(ls);
 	account_load_end(ls, true);
+	loader_end();
 	kfree(ls);
 	return 0;
 
-	/* The unwind, in the reverse order of the steps above. */
+	/* The unwind, in the reverse order of the steps above.  Symbols are
+	 * freed with the memory: once formed, the module was visible to
+	 * backtraces, which read them under RCU only. */
 going:
 	mutex_lock(&module_mutex);
 	ls->mod->state = MODULE_STATE_GOING;
 	mutex_unlock(&module_mutex);
 	module_note_event(MODULE_EV_STATE, ls->mod->name, MODULE_STATE_GOING);
-free_kallsyms:
-	/* The symbols are freed at free_module: once formed, the module
-	 * was visible to backtraces, which read them under RCU only. */
 free_uses:
 	mutex_lock(&module_mutex);
 	module_unload_free(ls->mod);
 	mutex_unlock(&module_mutex);
 unlink:
-	if (listed)
-		module_unlink(ls->mod);
+	module_unlink(ls->mod);
 free_module:
 	if (ls->kallsyms_size) {
 		module_free_kallsyms(ls->mod);
@@ -1000,6 +958,7 @@ free_copy:
 	if (ls->copy)
 		free_copy(ls);
 	account_load_end(ls, false);
+	loader_end();
 	kfree(ls);
 	return err;
 }

@@ -81,19 +81,16 @@ const char *module_name_from_path(char *dst, size_t size, const char *path)
 }
 
 /*
- * Load a file, merging with a load of the same file in flight when the
- * loader is idempotent.  *merged says the result is another request's.
+ * Load a file, merging with a load of the same file in flight (the
+ * generation's merge_requests, loader=idempotent).  *merged says the
+ * result is another request's.
  */
-static int load_file(const char *path, const void *file, size_t len,
-		     bool *merged)
+static int load_merged(const char *path, const void *file, size_t len,
+		       bool *merged)
 {
 	struct idempotent *idem = NULL, *it;
 	char name_buf[MODULE_NAME_LEN];
 	int ret;
-
-	*merged = false;
-	if (module_loader_mode != LOADER_IDEMPOTENT)
-		return load_module(file, len, path);
 
 	spin_lock(&idem_lock);
 	list_for_each_entry(it, &idem_list, list) {
@@ -133,7 +130,7 @@ static int load_file(const char *path, const void *file, size_t len,
 			/* Someone got there between the two looks. */
 			spin_unlock(&idem_lock);
 			kfree(idem);
-			return load_file(path, file, len, merged);
+			return load_merged(path, file, len, merged);
 		}
 	}
 	list_add(&idem->list, &idem_list);
@@ -157,6 +154,22 @@ static int load_file(const char *path, const void *file, size_t len,
 	spin_unlock(&idem_lock);
 	complete_all(&idem->done);
 	idem_put(idem);
+	return ret;
+}
+
+/* One request, under the generation it started with from end to end. */
+static int load_file(const char *path, const void *file, size_t len,
+		     bool *merged)
+{
+	const struct loader_generation *gen = loader_begin();
+	int ret;
+
+	*merged = false;
+	if (gen->merge_requests)
+		ret = load_merged(path, file, len, merged);
+	else
+		ret = load_module(file, len, path);
+	loader_end();
 	return ret;
 }
 

@@ -232,8 +232,7 @@ static void test_concurrent_load(struct ktest *t)
 	KTEST_EXPECT_EQ(t, race_result[0] + race_result[1], -EEXIST);
 	KTEST_EXPECT_TRUE(t, race_result[0] == 0 || race_result[1] == 0);
 	/* One reserved allocation only: kvm's 304 bytes (plus alignment). */
-	if (module_loader_mode == LOADER_UNFORMED ||
-	    module_loader_mode == LOADER_IDEMPOTENT)
+	if (!loader_generation()->percpu_before_unique)
 		KTEST_EXPECT_TRUE(t, peak >= 304 && peak < 2 * 304);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
 	module_baseline_expect(t, &b);
@@ -276,6 +275,57 @@ static void test_symbol_in_module(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, symbol_lookup(addr + 5, &off, &size, &mod) == NULL);
 }
 
+/*
+ * The generations table, and switching at run time: each row's bits as
+ * docs/story.md tells them, no switch while a load is in flight, and
+ * kvm loading and unloading under each row in turn, leaving nothing.
+ */
+static void test_generation_switch(struct ktest *t)
+{
+	static const struct { const char *name; bool early, late, merge; } want[] = {
+		{ "legacy", true, true, false },
+		{ "seed", true, false, false },
+		{ "unformed", false, false, false },
+		{ "idempotent", false, false, true },
+	};
+	const struct loader_generation *was = loader_generation();
+	struct module_baseline b;
+
+	KTEST_EXPECT_EQ(t, loader_nr_generations, ARRAY_SIZE(want));
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct loader_generation *gen = loader_generation_find(want[i].name);
+
+		KTEST_EXPECT_TRUE(t, gen == &loader_generations[i]);
+		if (!gen)
+			continue;
+		KTEST_EXPECT_EQ(t, gen->percpu_before_unique, want[i].early);
+		KTEST_EXPECT_EQ(t, gen->unique_late, want[i].late);
+		KTEST_EXPECT_EQ(t, gen->merge_requests, want[i].merge);
+	}
+	KTEST_EXPECT_TRUE(t, loader_generation_find("nosuch") == NULL);
+	KTEST_EXPECT_EQ(t, loader_generation_switch("nosuch"), -EINVAL);
+	KTEST_EXPECT_TRUE(t, loader_generation() == was);
+
+	/* A load in flight holds the generation it started with. */
+	KTEST_EXPECT_TRUE(t, loader_begin() == was);
+	KTEST_EXPECT_EQ(t, loader_generation_switch("legacy"), -EBUSY);
+	KTEST_EXPECT_TRUE(t, loader_generation() == was);
+	loader_end();
+
+	unload_all(t);
+	module_baseline_take(&b);
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
+		KTEST_EXPECT_EQ(t, loader_generation_switch(want[i].name), 0);
+		KTEST_EXPECT_TRUE(t, loader_generation() == &loader_generations[i]);
+		KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
+		KTEST_EXPECT_TRUE(t, live_module("kvm") != NULL);
+		KTEST_EXPECT_EQ(t, modprobe("kvm"), -EEXIST);
+		KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+	}
+	KTEST_EXPECT_EQ(t, loader_generation_switch(was->name), 0);
+	module_baseline_expect(t, &b);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_all),
 	KTEST_CASE(test_percpu_every_cpu),
@@ -284,6 +334,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_second_load_eexist),
 	KTEST_CASE(test_concurrent_load),
 	KTEST_CASE(test_symbol_in_module),
+	KTEST_CASE(test_generation_switch),
 	{}
 };
 KTEST_SUITE(module, module_cases);

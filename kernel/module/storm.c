@@ -237,7 +237,7 @@ static void view_draw(void)
 		return;
 	snprintf(line, sizeof(line),
 		 "storm: loader=%s  requests %lu  loaded %lu  eexist %lu  failed %lu   ",
-		 loader_mode_name(module_loader_mode), READ_ONCE(counts.requests),
+		 loader_generation()->name, READ_ONCE(counts.requests),
 		 READ_ONCE(counts.loaded), READ_ONCE(counts.eexist),
 		 READ_ONCE(counts.failed));
 	console_panel_text(0, 0, line, PANEL_WHITE, false);
@@ -373,14 +373,14 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	if (rounds > 1)
 		pr_info("storm: round %u of %u\n", round + 1, rounds);
 	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
-		loader_mode_name(module_loader_mode), cpus, counts.requests,
+		loader_generation()->name, cpus, counts.requests,
 		counts.loaded, counts.eexist, counts.ebusy, counts.failed,
 		pcpu_reserved_peak(), pcpu_reserved_total(),
 		(unsigned long long)st.modmem_peak,
 		(unsigned long long)st.dup_bytes,
 		(unsigned long long)(elapsed_ns / 1000), counts.merged);
 	if (module_trace_enabled())
-		module_trace_dump(loader_mode_name(module_loader_mode),
+		module_trace_dump(loader_generation()->name,
 				  pcpu_reserved_total());
 	return 0;
 }
