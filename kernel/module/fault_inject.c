@@ -8,10 +8,18 @@
  *				retry, and one of them load it
  *	fail.percpu=<n>		the nth reserved per-CPU allocation made by
  *				a load fails, as if the chunk were full
+ *	storm.jitter=<us>	(set by the storm, module_set_jitter()) a
+ *				random delay before each step of a load:
+ *				fault_inject_delay(), called by the loader
+ *				where a step begins
  */
 #include <kernel/cmdline.h>
+#include <kernel/io.h>
+#include <kernel/percpu.h>
+#include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 #include "internal.h"
 
 KERNEL_PARAM_NAMED(fail_init, "fail.init", "<module>:<n>: that module's init fails its first n times");
@@ -52,4 +60,35 @@ bool should_fail_percpu(void)
 	fail = ++percpu_allocs_seen == n;
 	spin_unlock(&inject_lock);
 	return fail;
+}
+
+/*
+ * storm.jitter: a random busy delay of up to jitter_us where a step of a
+ * load begins, from a per-CPU xorshift generator seeded by the TSC, to
+ * shake the interleavings of concurrent loads.
+ */
+static unsigned long jitter_us;
+static DEFINE_PER_CPU(uint64_t, jitter_state);
+
+void module_set_jitter(unsigned long us)
+{
+	jitter_us = us;
+}
+
+void fault_inject_delay(void)
+{
+	uint64_t x;
+
+	if (!jitter_us)
+		return;
+	preempt_disable();
+	x = this_cpu_read(jitter_state);
+	if (!x)
+		x = rdtsc() | 1;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	this_cpu_write(jitter_state, x);
+	preempt_enable();
+	udelay(x % (jitter_us + 1));
 }

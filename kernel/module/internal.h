@@ -36,6 +36,8 @@ struct load_state {
 extern struct list_head modules;
 
 int module_call_init(struct module *mod);
+/* "<module>.<param>=value" from the command line (kernel/module/params.c). */
+int parse_args(struct module *mod);
 
 /* "lib/modules/kvm.ko" -> "kvm" in dst[size] (kernel/module/modprobe.c). */
 const char *module_name_from_path(char *dst, size_t size, const char *path);
@@ -45,6 +47,9 @@ const char *module_name_from_path(char *dst, size_t size, const char *path);
  * nth reserved per-CPU allocation a load makes. */
 bool should_fail_init(const char *name);
 bool should_fail_percpu(void);
+/* storm.jitter's random delay, where a step of a load begins. */
+void fault_inject_delay(void);
+void module_set_jitter(unsigned long us);	/* storm.jitter */
 
 /*
  * What each CPU's loader is doing (the storm's live view) and the trace
@@ -83,7 +88,6 @@ void module_note_event(enum module_event ev, const char *name, long arg);
 /* CPU cpu's current step, and its module's name into name[len]. */
 enum module_step module_cpu_step(unsigned int cpu, char *name, size_t len);
 bool module_trace_enabled(void);	/* trace=1 */
-void module_set_jitter(unsigned long us);	/* storm.jitter */
 int module_trace_start(void);		/* buffers ready, time zero now */
 void module_trace_stop(void);
 void module_trace_dump(const char *mode, size_t reserved_size);

@@ -39,7 +39,6 @@
  * Every failure unwinds the steps done so far in reverse, through the
  * labels at the end of load_module().
  */
-#include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/export.h>
 #include <kernel/mm.h>
@@ -191,6 +190,7 @@ again:
 		if (old->state == MODULE_STATE_UNFORMED ||
 		    old->state == MODULE_STATE_COMING) {
 			mutex_unlock(&module_mutex);
+			fault_inject_delay();
 			module_note_step(mod->name, MODULE_STEP_WAITING);
 			err = wait_finished_loading(mod->name);
 			if (err)
@@ -717,76 +717,6 @@ out:
 	return err;
 }
 
-/* "<module>.<param>=value" words, for the module's __param table. */
-static int set_param(struct module *mod, const struct kernel_param *kp,
-		     const char *val)
-{
-	unsigned long u;
-	bool neg = false;
-
-	switch (kp->type) {
-	case PARAM_BOOL:
-		if (!*val || !strcmp(val, "1") || !strcmp(val, "y") ||
-		    !strcmp(val, "Y"))
-			*(bool *)kp->arg = true;
-		else if (!strcmp(val, "0") || !strcmp(val, "n") ||
-			 !strcmp(val, "N"))
-			*(bool *)kp->arg = false;
-		else
-			goto bad;
-		return 0;
-	case PARAM_CHARP:
-		*(const char **)kp->arg = val;
-		return 0;
-	case PARAM_INT:
-		if (*val == '-') {
-			neg = true;
-			val++;
-		}
-		if (cmdline_parse_ulong(val, &u) ||
-		    u > (neg ? 0x80000000UL : 0x7fffffffUL))
-			goto bad;
-		*(int *)kp->arg = neg ? (int)-(long)u : (int)u;
-		return 0;
-	case PARAM_UINT:
-		if (cmdline_parse_ulong(val, &u) || u > 0xffffffffUL)
-			goto bad;
-		*(unsigned int *)kp->arg = (unsigned int)u;
-		return 0;
-	}
-	pr_err("%s: parameter %s has unknown type %u\n", mod->name, kp->name,
-	       kp->type);
-	return -EINVAL;
-bad:
-	pr_err("%s: invalid value '%s' for parameter %s\n", mod->name, val,
-	       kp->name);
-	return -EINVAL;
-}
-
-static int parse_args(struct module *mod)
-{
-	size_t plen = strlen(mod->name);
-
-	for (int i = 0; i < kernel_cmdline.count; i++) {
-		const struct cmdline_param *p = &kernel_cmdline.params[i];
-		const struct kernel_param *kp = NULL;
-
-		if (strncmp(p->key, mod->name, plen) || p->key[plen] != '.')
-			continue;
-		for (unsigned int k = 0; k < mod->num_kp; k++)
-			if (!strcmp(mod->kp[k].name, p->key + plen + 1))
-				kp = &mod->kp[k];
-		if (!kp) {
-			pr_warn("%s: unknown parameter '%s' ignored\n",
-				mod->name, p->key + plen + 1);
-			continue;
-		}
-		if (set_param(mod, kp, p->value ? p->value : ""))
-			return -EINVAL;
-	}
-	return 0;
-}
-
 /* Init memory goes once nobody can be looking at its symbols. */
 static void free_init_memory(struct load_state *ls)
 {
@@ -809,6 +739,7 @@ static int do_init_module(struct load_state *ls)
 	struct module *mod = ls->mod;
 	int ret = 0;
 
+	fault_inject_delay();
 	module_note_step(mod->name, MODULE_STEP_INIT);
 	if (should_fail_init(mod->name)) {
 		pr_warn("%s: init made to fail (fail.init)\n", mod->name);
@@ -862,6 +793,7 @@ int load_module(const void *file, size_t len, const char *path)
 	ls->path = path;
 	gen = loader_begin();
 
+	fault_inject_delay();
 	module_note_step(path, MODULE_STEP_READING);
 	err = copy_module(ls, file, len);
 	if (err)
@@ -870,6 +802,7 @@ int load_module(const void *file, size_t len, const char *path)
 	if (err)
 		goto free_copy;
 
+	fault_inject_delay();
 	module_note_step(ls->info.name, MODULE_STEP_ALLOCATING);
 	err = layout_and_allocate(ls);
 	if (err)
@@ -887,12 +820,14 @@ int load_module(const void *file, size_t len, const char *path)
 	}
 	if (!gen->percpu_before_unique) {
 		/* unformed, idempotent: only a unique module gets one */
+		fault_inject_delay();
 		module_note_step(ls->mod->name, MODULE_STEP_ALLOCATING);
 		err = percpu_modalloc(ls);
 		if (err)
 			goto unlink;
 	}
 
+	fault_inject_delay();
 	module_note_step(ls->mod->name, MODULE_STEP_RELOCATING);
 	err = simplify_symbols(ls);
 	if (err)

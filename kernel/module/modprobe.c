@@ -103,6 +103,7 @@ static int load_merged(const char *path, const void *file, size_t len,
 	spin_unlock(&idem_lock);
 	if (idem) {
 		*merged = true;
+		fault_inject_delay();
 		module_note_step(path, MODULE_STEP_WAITING);
 		if (!wait_for_completion_timeout(&idem->done,
 						 IDEMPOTENT_WAIT_SECONDS * HZ)) {

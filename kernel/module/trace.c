@@ -128,43 +128,10 @@ static void record(enum module_event ev, enum module_step step,
 	preempt_enable();
 }
 
-/*
- * storm.jitter: a random busy delay of up to jitter_us before each step,
- * from a per-CPU xorshift generator seeded by the TSC, to shake the
- * interleavings of concurrent loads.
- */
-static unsigned long jitter_us;
-static DEFINE_PER_CPU(uint64_t, jitter_state);
-
-void module_set_jitter(unsigned long us)
-{
-	jitter_us = us;
-}
-
-static void jitter(void)
-{
-	uint64_t x;
-
-	if (!jitter_us)
-		return;
-	preempt_disable();
-	x = this_cpu_read(jitter_state);
-	if (!x)
-		x = rdtsc() | 1;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	this_cpu_write(jitter_state, x);
-	preempt_enable();
-	udelay(x % (jitter_us + 1));
-}
-
 void module_note_step(const char *name, enum module_step step)
 {
 	struct cpu_step *cs;
 
-	if (step < MODULE_STEP_DONE)
-		jitter();
 	preempt_disable();
 	cs = this_cpu_ptr(&cpu_step);
 	cs->step = step;
