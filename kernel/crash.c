@@ -20,7 +20,7 @@
  *	                 command line also says coretemp.crash=1: the
  *	                 report names the module's function and the module
  *
- * kmain() calls crash_maybe_trigger() once, after everything else and
+ * kmain() calls crash_run_requested() once, after everything else and
  * just before machine_finish().  Every function here is noinline so it
  * has a frame of its own and shows in the Call Trace.
  *
@@ -40,7 +40,6 @@
 #include <kernel/time.h>
 #include <kernel/traps.h>
 
-#define noinline __attribute__((noinline))
 
 /* A hole in the address space: above the direct map (which would need
  * 32 TiB of RAM to reach it), below the vmap area; never mapped. */
@@ -231,20 +230,21 @@ static const struct {
 	{ "module", crash_module },
 };
 
-noinline void crash_maybe_trigger(void)
+noinline int crash_run_requested(void)
 {
 	const char *kind = kernel_param("crash");
 
 	if (!kind)
-		return;
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(crash_kinds); i++) {
 		if (strcmp(kind, crash_kinds[i].kind))
 			continue;
 		pr_notice("crash: triggering '%s' as the command line asks\n",
 			  kind);
 		crash_kinds[i].fn();
-		return;
+		return 0;
 	}
 	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp|module); ignored\n",
 	       kind);
+	return 0;
 }

@@ -60,6 +60,36 @@ static unsigned int usable_cpu_count(void)
 	return count ? count : 1;
 }
 
+/*
+ * Stage two of kmain(): what the command line asks for, in this order,
+ * each a function named <what>_run_requested() that does nothing unless
+ * asked and returns < 0 when something it checked failed.  The storm
+ * comes first, on the freshly booted machine (it runs unless storm=off);
+ * the tests after it, on what the storm left; the statistics then count
+ * both; a crash last, since it does not come back.
+ */
+static const struct {
+	const char *what;
+	int (*run)(void);
+} workloads[] = {
+	{ "storm= (every CPU loads the same modules, as udev did)", storm_run_requested },
+	{ "ktest= (in-kernel KTAP suites)", ktest_run_requested },
+	{ "percpu_stats (the per-CPU allocator's figures)", pcpu_stats_run_requested },
+	{ "module_stats (the loader's figures, Linux's names)", mod_stats_run_requested },
+	{ "crash= (fault on purpose, to show the reports)", crash_run_requested },
+};
+
+/* True when any of them failed: machine_finish() reports it. */
+static noinline bool run_workloads(void)
+{
+	bool failed = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (workloads[i].run() < 0)
+			failed = true;
+	return failed;
+}
+
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
 	/* The serial port first: the earliest place anything can be said. */
@@ -111,17 +141,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	initrd_init(&boot_info);
 	/* The module loader's generation (loader=), before any load. */
 	module_loader_init();
-	/* Every CPU loads the same modules at once, as udev did (storm=). */
-	storm_run();
 
-	/* In-kernel test suites, when the command line asks (ktest=...). */
-	bool failed = ktest_run_requested() < 0;
-
-	/* The per-CPU allocator's figures, when asked (percpu_stats). */
-	pcpu_stats_maybe_show();
-
-	/* Fault on purpose when asked (crash=...), to show the reports. */
-	crash_maybe_trigger();
-
-	machine_finish(failed);
+	/* Bring-up is over: the rest is what the command line asks for. */
+	machine_finish(run_workloads());
 }

@@ -325,7 +325,7 @@ void dump_stack_from(uint64_t rip, uint64_t rbp)
 	walk_frames(rbp);
 }
 
-__attribute__((noinline)) void dump_stack(void)
+noinline void dump_stack(void)
 {
 	/* Our own frame: the first return address is our caller. */
 	printk(KERN_EMERG "Call Trace:\n");

@@ -668,8 +668,9 @@ void pcpu_stats_show(void)
 	mutex_unlock(&pcpu_alloc_mutex);
 }
 
-void pcpu_stats_maybe_show(void)
+int pcpu_stats_run_requested(void)
 {
 	if (kernel_flag("percpu_stats"))
 		pcpu_stats_show();
+	return 0;
 }

@@ -238,7 +238,7 @@ def crash(kind, exception, function, cmdline='', expect=(), **kw):
     return Boot(f'crash-{kind}', f'poweroff isa_debug_exit crash={kind}{cmdline}',
                 expect_exit=EXIT_PANIC,
                 expect=[exception, r'^RIP: [0-9a-f]{4}:' + function + r'\+0x[0-9a-f]+/0x[0-9a-f]+',
-                        r'^Call Trace:', r'\] crash_maybe_trigger\+', r'\] kmain\+',
+                        r'^Call Trace:', r'\] crash_run_requested\+', r'\] run_workloads\+', r'\] kmain\+',
                         r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: ',
                         r'^CPU 1: stopped at RIP ', r'^smp: stopped 1 of 1 other CPUs$', *expect],
                 **kw)

@@ -12,6 +12,7 @@
 #define __used			__attribute__((used))
 #define __unused		__attribute__((unused))
 #define __noreturn		__attribute__((noreturn))
+#define noinline		__attribute__((__noinline__))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __must_check		__attribute__((warn_unused_result))
 

@@ -281,18 +281,41 @@ int insmod(const char *path);
 bool try_module_get(struct module *mod);
 void module_put(struct module *mod);
 
-/* What loads cost, counted where they allocate (kernel/module/main.c). */
+/*
+ * What loads cost, counted where they allocate (kernel/module/stats.c):
+ * Linux's counters by Linux's names, since boot ...
+ */
+struct mod_stats {
+	uint64_t total_mod_size;	/* module memory of every module loaded */
+	uint64_t total_text_size;	/* of which text */
+	uint64_t invalid_kread_bytes;	/* allocated by loads that failed at ... */
+	uint64_t invalid_becoming_bytes; /* ... the copy, the checks, or */
+	uint64_t invalid_mod_bytes;	/* ... after module memory */
+	unsigned int modcount;		/* loads that succeeded */
+	unsigned int failed_kreads, failed_becoming;
+	unsigned int failed_load_modules; /* every load that failed */
+};
+void mod_stats_get(struct mod_stats *st);
+int mod_stats_run_requested(void);	/* module_stats: print them */
+enum fail_dup_mod_reason {
+	FAIL_DUP_MOD_BECOMING,		/* found loaded before any allocation */
+	FAIL_DUP_MOD_LOAD,		/* the name taken, after allocating */
+};
+/* dup_failed_modules: how often name failed as a duplicate, and how. */
+unsigned long mod_stat_dup_count(const char *name, unsigned int *reasons);
+
+/* ... and the storm's view: now, the peak and the sums since reset. */
 struct module_loader_stats {
 	uint64_t modmem_in_flight;	/* bytes held by loads not yet over */
 	uint64_t modmem_peak;		/* its highest value since reset */
-	uint64_t dup_bytes;		/* allocated by loads that failed */
-	uint64_t loads_ok, loads_failed;
+	uint64_t dup_bytes;		/* the invalid_*_bytes since reset */
+	uint64_t loads_ok, loads_failed; /* modcount, failed_load_modules */
 };
 void module_loader_stats_get(struct module_loader_stats *st);
 void module_loader_stats_reset(void);
 
 /* Every CPU loads the same modules at once (kernel/module/storm.c). */
-void storm_run(void);
+int storm_run_requested(void);
 
 /* A module's symbol at addr, for backtraces: name, offset, size and the
  * module's name; NULL when addr is in no module (kallsyms.c). */

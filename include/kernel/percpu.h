@@ -142,7 +142,7 @@ const char *pcpu_last_failure_msg(void);
 /* Print everything in the layout of Linux's percpu_stats file; the
  * second only if the command line has percpu_stats. */
 void pcpu_stats_show(void);
-void pcpu_stats_maybe_show(void);
+int pcpu_stats_run_requested(void);	/* percpu_stats */
 /* Release empty dynamic chunks but one (also done by each allocation). */
 void pcpu_balance_workfn(void);
 

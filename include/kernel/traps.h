@@ -91,6 +91,6 @@ void dump_stack(void);
 bool stack_guard_hit(uint64_t addr);
 
 /* kernel/crash.c: fault on purpose when the command line says crash=. */
-void crash_maybe_trigger(void);
+int crash_run_requested(void);
 
 #endif

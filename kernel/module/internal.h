@@ -96,9 +96,19 @@ void module_trace_free(void);
 /* Module symbol tables for backtraces (kernel/module/kallsyms.c). */
 int module_add_kallsyms(struct load_state *ls);
 void module_free_kallsyms(struct module *mod);
+void module_unwind_kallsyms(struct load_state *ls);
 
-/* In-flight memory accounting (kernel/module/main.c). */
-void module_account_alloc(struct load_state *ls, size_t bytes);
-void module_account_free(struct load_state *ls, size_t bytes);
+/*
+ * A load's memory, allocated and counted in one call (kernel/module/
+ * stats.c): kmalloc'd tables and copies, module memory, and the per-CPU
+ * area's bytes on every CPU; then the load's end, filed by stage.
+ */
+void *load_kzalloc(struct load_state *ls, size_t bytes);
+void load_kfree(struct load_state *ls, const void *p, size_t bytes);
+void *load_module_alloc(struct load_state *ls, size_t bytes);
+void load_module_memfree(struct load_state *ls, void *p, size_t bytes);
+void load_account_percpu(struct load_state *ls, size_t size);
+void mod_stat_load_end(struct load_state *ls, int err);
+void mod_stat_dup_failed(const char *name, enum fail_dup_mod_reason reason);
 
 #endif

@@ -53,10 +53,9 @@ int module_add_kallsyms(struct load_state *ls)
 	if (!nsyms)
 		return 0;
 	size = nsyms * sizeof(*syms) + strsize;
-	syms = kmalloc(size);
+	syms = load_kzalloc(ls, size);
 	if (!syms)
 		return -ENOMEM;
-	module_account_alloc(ls, size);
 	ls->kallsyms_size = size;
 	str = (char *)(syms + nsyms);
 	nsyms = 0;
@@ -81,12 +80,27 @@ int module_add_kallsyms(struct load_state *ls)
 	return 0;
 }
 
-void module_free_kallsyms(struct module *mod)
+static void forget_kallsyms(struct module *mod)
 {
-	kfree(mod->symtab);
 	mod->symtab = NULL;
 	mod->num_symtab = 0;
 	mod->strtab = NULL;
+}
+
+void module_free_kallsyms(struct module *mod)
+{
+	kfree(mod->symtab);
+	forget_kallsyms(mod);
+}
+
+/* A load failing: its copy goes, counted back (a no-op before the copy). */
+void module_unwind_kallsyms(struct load_state *ls)
+{
+	if (!ls->kallsyms_size)
+		return;
+	load_kfree(ls, ls->mod->symtab, ls->kallsyms_size);
+	forget_kallsyms(ls->mod);
+	ls->kallsyms_size = 0;
 }
 
 static bool within(uint64_t addr, const struct module_layout *l)

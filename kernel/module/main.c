@@ -56,74 +56,6 @@ LIST_HEAD(modules);
 DEFINE_MUTEX(module_mutex);
 DECLARE_WAIT_QUEUE_HEAD(module_wq);
 
-/* ---- accounting --------------------------------------------------------- */
-
-/*
- * Memory held by loads in flight (file copies, module memory, the tables
- * a load builds), its peak, and the bytes that loads which did not end up
- * loading allocated anyway (those, plus their per-CPU areas: size times
- * the CPUs).  Counted at each allocation and free below.
- */
-static DEFINE_SPINLOCK(loader_stats_lock);
-static struct module_loader_stats loader_stats;
-
-void module_account_alloc(struct load_state *ls, size_t bytes)
-{
-	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
-
-	ls->bytes_allocated += bytes;
-	ls->bytes_held += bytes;
-	loader_stats.modmem_in_flight += bytes;
-	if (loader_stats.modmem_in_flight > loader_stats.modmem_peak)
-		loader_stats.modmem_peak = loader_stats.modmem_in_flight;
-	spin_unlock_irqrestore(&loader_stats_lock, flags);
-}
-
-void module_account_free(struct load_state *ls, size_t bytes)
-{
-	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
-
-	ls->bytes_held -= bytes;
-	loader_stats.modmem_in_flight -= bytes;
-	spin_unlock_irqrestore(&loader_stats_lock, flags);
-}
-
-/* The load is over: what it still holds belongs to a LIVE module now,
- * or, when it failed, its whole allocation was for nothing. */
-static void account_load_end(struct load_state *ls, bool loaded)
-{
-	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
-
-	loader_stats.modmem_in_flight -= ls->bytes_held;
-	ls->bytes_held = 0;
-	if (loaded) {
-		loader_stats.loads_ok++;
-	} else {
-		loader_stats.loads_failed++;
-		loader_stats.dup_bytes += ls->bytes_allocated;
-	}
-	spin_unlock_irqrestore(&loader_stats_lock, flags);
-}
-
-void module_loader_stats_get(struct module_loader_stats *st)
-{
-	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
-
-	*st = loader_stats;
-	spin_unlock_irqrestore(&loader_stats_lock, flags);
-}
-
-void module_loader_stats_reset(void)
-{
-	unsigned long flags = spin_lock_irqsave(&loader_stats_lock);
-
-	loader_stats.modmem_peak = loader_stats.modmem_in_flight;
-	loader_stats.dup_bytes = 0;
-	loader_stats.loads_ok = 0;
-	loader_stats.loads_failed = 0;
-	spin_unlock_irqrestore(&loader_stats_lock, flags);
-}
-
 /* ---- the list ----------------------------------------------------------- */
 
 /* Under module_mutex or rcu_read_lock(). */
@@ -199,6 +131,7 @@ again:
 		}
 		err = old->state == MODULE_STATE_GOING ? -EBUSY : -EEXIST;
 		mutex_unlock(&module_mutex);
+		mod_stat_dup_failed(mod->name, FAIL_DUP_MOD_LOAD);
 		return err;
 	}
 	mod->state = MODULE_STATE_UNFORMED;
@@ -416,12 +349,11 @@ static int copy_module(struct load_state *ls, const void *file, size_t len)
 		pr_err("%s: empty file\n", ls->path);
 		return -ENOEXEC;
 	}
-	ls->copy = kmalloc(len);
+	ls->copy = load_kzalloc(ls, len);
 	if (!ls->copy) {
 		pr_err("%s: no memory for a %zu-byte copy\n", ls->path, len);
 		return -ENOMEM;
 	}
-	module_account_alloc(ls, len);
 	memcpy(ls->copy, file, len);
 	ls->copy_len = len;
 	return 0;
@@ -429,8 +361,7 @@ static int copy_module(struct load_state *ls, const void *file, size_t len)
 
 static void free_copy(struct load_state *ls)
 {
-	kfree(ls->copy);
-	module_account_free(ls, ls->copy_len);
+	load_kfree(ls, ls->copy, ls->copy_len);
 	ls->copy = NULL;
 }
 
@@ -466,8 +397,7 @@ static int percpu_modalloc(struct load_state *ls)
 	}
 	mod->percpu_size = (unsigned int)size;
 	mod->percpu_align = (unsigned int)ls->layout.percpu_align;
-	/* Not module memory (modmem_peak), but wasted if the load fails. */
-	ls->bytes_allocated += size * nr_cpu_ids;
+	load_account_percpu(ls, size);
 	module_note_event(MODULE_EV_PERCPU_ALLOC, mod->name, size);
 	ls->map[ls->info.index.pcpu].addr = (uint64_t)(uintptr_t)mod->percpu;
 	return 0;
@@ -556,9 +486,7 @@ static void init_descriptor(struct load_state *ls)
 /* What only the load needs: the tables and the per-CPU template. */
 static void free_scratch(struct load_state *ls)
 {
-	if (ls->pcpu_template)
-		module_account_free(ls, ls->layout.percpu_size);
-	kfree(ls->pcpu_template);
+	load_kfree(ls, ls->pcpu_template, ls->layout.percpu_size);
 	kfree(ls->values);
 	kfree(ls->map);
 	kfree(ls->layout.place);
@@ -570,16 +498,10 @@ static void free_scratch(struct load_state *ls)
 
 static void free_module_memory(struct load_state *ls)
 {
-	if (ls->init) {
-		module_memfree(ls->init);
-		module_account_free(ls, ls->layout.init_size);
-		ls->init = NULL;
-	}
-	if (ls->core) {
-		module_memfree(ls->core);
-		module_account_free(ls, ls->layout.core_size);
-		ls->core = NULL;
-	}
+	load_module_memfree(ls, ls->init, ls->layout.init_size);
+	load_module_memfree(ls, ls->core, ls->layout.core_size);
+	ls->init = NULL;
+	ls->core = NULL;
 	free_scratch(ls);
 }
 
@@ -606,21 +528,18 @@ static int layout_and_allocate(struct load_state *ls)
 		goto fail;
 	}
 	err = -ENOMEM;
-	ls->core = module_alloc(ls->layout.core_size);
+	ls->core = load_module_alloc(ls, ls->layout.core_size);
 	if (!ls->core)
 		goto fail;
-	module_account_alloc(ls, ls->layout.core_size);
 	if (ls->layout.init_size) {
-		ls->init = module_alloc(ls->layout.init_size);
+		ls->init = load_module_alloc(ls, ls->layout.init_size);
 		if (!ls->init)
 			goto fail;
-		module_account_alloc(ls, ls->layout.init_size);
 	}
 	if (ls->layout.percpu_size) {
-		ls->pcpu_template = kzalloc(ls->layout.percpu_size);
+		ls->pcpu_template = load_kzalloc(ls, ls->layout.percpu_size);
 		if (!ls->pcpu_template)
 			goto fail;
-		module_account_alloc(ls, ls->layout.percpu_size);
 	}
 	module_note_event(MODULE_EV_MODMEM_ALLOC, info->name,
 			  ls->layout.core_size + ls->layout.init_size);
@@ -729,8 +648,7 @@ static void free_init_memory(struct load_state *ls)
 	mod->init_layout.size = 0;
 	mutex_unlock(&module_mutex);
 	synchronize_rcu();
-	module_memfree(ls->init);
-	module_account_free(ls, ls->layout.init_size);
+	load_module_memfree(ls, ls->init, ls->layout.init_size);
 	ls->init = NULL;
 }
 
@@ -768,7 +686,7 @@ static int do_init_module(struct load_state *ls)
  * function of its own, so that a fault in init reads, in the backtrace,
  * the module's function, then module_call_init, then load_module.
  */
-__attribute__((noinline)) int module_call_init(struct module *mod)
+noinline int module_call_init(struct module *mod)
 {
 	return mod->init();
 }
@@ -863,7 +781,7 @@ int load_module(const void *file, size_t len, const char *path)
 	pr_info("module: %s loaded (%u bytes core, %u bytes per-CPU)\n",
 		ls->mod->name, ls->mod->core_layout.size, ls->mod->percpu_size);
 	free_scratch(ls);
-	account_load_end(ls, true);
+	mod_stat_load_end(ls, 0);
 	loader_end();
 	kfree(ls);
 	return 0;
@@ -883,16 +801,13 @@ free_uses:
 unlink:
 	module_unlink(ls->mod);
 free_module:
-	if (ls->kallsyms_size) {
-		module_free_kallsyms(ls->mod);
-		module_account_free(ls, ls->kallsyms_size);
-	}
+	module_unwind_kallsyms(ls);
 	percpu_modfree(ls);
 	free_module_memory(ls);
 free_copy:
 	if (ls->copy)
 		free_copy(ls);
-	account_load_end(ls, false);
+	mod_stat_load_end(ls, err);
 	loader_end();
 	kfree(ls);
 	return err;

@@ -144,10 +144,12 @@ static int load_merged(const char *path, const void *file, size_t len,
 	 * same after reading the file).
 	 */
 	module_name_from_path(name_buf, sizeof(name_buf), path);
-	if (module_is_inkernel(name_buf))
+	if (module_is_inkernel(name_buf)) {
+		mod_stat_dup_failed(name_buf, FAIL_DUP_MOD_BECOMING);
 		ret = -EEXIST;
-	else
+	} else {
 		ret = load_module(file, len, path);
+	}
 
 	spin_lock(&idem_lock);
 	list_del(&idem->list);

@@ -7,6 +7,7 @@
  * chunk's use, module-area pages and kmalloc objects (the leak counters).
  */
 #include <kernel/errno.h>
+#include <kernel/initrd.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
@@ -326,6 +327,66 @@ static void test_generation_switch(struct ktest *t)
 	module_baseline_expect(t, &b);
 }
 
+/*
+ * Linux's module statistics (kernel/module/stats.c), each counted where
+ * it happens: a load, a duplicate (after module memory: "Load"), a file
+ * the ELF checks refuse (before it: becoming), an empty one (the copy:
+ * our kread).
+ */
+static void test_stats(struct ktest *t)
+{
+	struct mod_stats a, b;
+	struct module *kvm;
+	unsigned int reasons, reasons0;
+	unsigned long dups0;
+	size_t bad_len = 0;
+	uint64_t kvm_size = 0;
+
+	unload_all(t);
+	dups0 = mod_stat_dup_count("kvm", &reasons0);
+	mod_stats_get(&a);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
+	mod_stats_get(&b);
+	kvm = live_module("kvm");
+	if (kvm)
+		kvm_size = kvm->core_layout.size;
+	KTEST_EXPECT_EQ(t, b.modcount, a.modcount + 1);
+	KTEST_EXPECT_TRUE(t, b.total_mod_size - a.total_mod_size >= kvm_size);
+	KTEST_EXPECT_TRUE(t, b.total_text_size > a.total_text_size);
+	KTEST_EXPECT_TRUE(t, b.total_text_size - a.total_text_size <
+			      b.total_mod_size - a.total_mod_size);
+	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules);
+
+	a = b;
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
+	mod_stats_get(&b);
+	KTEST_EXPECT_EQ(t, b.modcount, a.modcount);
+	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules + 1);
+	KTEST_EXPECT_TRUE(t, b.invalid_mod_bytes - a.invalid_mod_bytes >= kvm_size);
+	KTEST_EXPECT_EQ(t, b.failed_becoming, a.failed_becoming);
+	KTEST_EXPECT_EQ(t, b.failed_kreads, a.failed_kreads);
+	KTEST_EXPECT_EQ(t, mod_stat_dup_count("kvm", &reasons), dups0 + 1);
+	KTEST_EXPECT_TRUE(t, reasons & (1u << FAIL_DUP_MOD_LOAD));
+	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
+
+	a = b;
+	initrd_find("test/hostile/bad-magic.ko", &bad_len);
+	KTEST_EXPECT_TRUE(t, bad_len > 0);
+	KTEST_EXPECT_EQ(t, insmod("test/hostile/bad-magic.ko"), -ENOEXEC);
+	mod_stats_get(&b);
+	KTEST_EXPECT_EQ(t, b.failed_becoming, a.failed_becoming + 1);
+	KTEST_EXPECT_EQ(t, b.invalid_becoming_bytes - a.invalid_becoming_bytes, bad_len);
+	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules + 1);
+
+	a = b;
+	KTEST_EXPECT_EQ(t, insmod("test/hostile/truncated-0.ko"), -ENOEXEC);
+	mod_stats_get(&b);
+	KTEST_EXPECT_EQ(t, b.failed_kreads, a.failed_kreads + 1);
+	KTEST_EXPECT_EQ(t, b.invalid_kread_bytes, a.invalid_kread_bytes);
+	KTEST_EXPECT_EQ(t, b.failed_becoming, a.failed_becoming);
+	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules + 1);
+}
+
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_all),
 	KTEST_CASE(test_percpu_every_cpu),
@@ -335,6 +396,7 @@ static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_concurrent_load),
 	KTEST_CASE(test_symbol_in_module),
 	KTEST_CASE(test_generation_switch),
+	KTEST_CASE(test_stats),
 	{}
 };
 KTEST_SUITE(module, module_cases);

@@ -3,7 +3,7 @@
  * moment, as systemd-udevd did at boot in 2013 (one `modprobe kvm` per
  * CPU device), and the kernel reports what that cost (docs/story.md).
  *
- *	storm_run()
+ *	storm_run_requested()
  *	  one worker thread per online CPU, pinned; all wait at a barrier
  *	  release: each worker, for each name in the list, modprobe_request()
  *	  and counts the outcome: loaded, -EEXIST, -EBUSY or failed
@@ -385,7 +385,7 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	return 0;
 }
 
-void storm_run(void)
+int storm_run_requested(void)
 {
 	unsigned long rounds = kernel_param_ulong("storm.rounds", 1);
 	size_t reserved0 = pcpu_reserved_used();
@@ -393,7 +393,7 @@ void storm_run(void)
 	unsigned int leaks = 0;
 
 	if (storm_get_list(&storm_list) || !storm_list.count)
-		return;
+		return 0;
 	if (rounds < 1)
 		rounds = 1;
 	module_set_jitter(kernel_param_ulong("storm.jitter", 0));
@@ -425,4 +425,5 @@ void storm_run(void)
 		pr_info("storm: rounds=%lu leaked_rounds=%u\n", rounds, leaks);
 	module_trace_free();
 	module_set_jitter(0);
+	return 0;
 }

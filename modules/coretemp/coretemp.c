@@ -61,7 +61,7 @@ MODULE_PARM_DESC(settle_ms, "wait this long in init before the first reading");
 static int *volatile coretemp_crash_target;
 
 /* noinline: a frame of its own, so the report's RIP names it. */
-static __attribute__((noinline)) void coretemp_crash_now(void)
+static noinline void coretemp_crash_now(void)
 {
 	printk(KERN_NOTICE "coretemp: crash=1: writing through a NULL pointer\n");
 	*coretemp_crash_target = 1;
