@@ -1,5 +1,6 @@
 /*
- * kernel/cmdline.c - split the command line into key[=value] words.
+ * kernel/cmdline.c - split the command line into key[=value] words, and
+ * turn a value into its parameter's type.
  *
  * Pure code over a caller-provided struct cmdline: compiled into the kernel
  * and into tests/host/test_cmdline.c.  The text is copied into cl->buf and
@@ -8,6 +9,11 @@
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#ifdef HOST_TEST
+#include <stdio.h>
+#else
+#include <kernel/printk.h>
+#endif
 
 static bool is_space(char c)
 {
@@ -127,4 +133,104 @@ int cmdline_parse_ulong(const char *s, unsigned long *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/* ---- typed values (struct boot_param) ---------------------------------- */
+
+static const char *const flag_true[] = { "", "1", "on", "yes", "y", "true" };
+static const char *const flag_false[] = { "0", "off", "no", "n", "false" };
+
+static bool one_of(const char *s, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+int boot_param_parse(const struct boot_param *p, const char *value, void *out)
+{
+	unsigned long n;
+
+	switch (p->type) {
+	case BOOT_PARAM_FLAG:
+		if (!value || one_of(value, flag_false, ARRAY_SIZE(flag_false)))
+			*(bool *)out = false;
+		else if (one_of(value, flag_true, ARRAY_SIZE(flag_true)))
+			*(bool *)out = true;
+		else
+			return -EINVAL;
+		return 0;
+	case BOOT_PARAM_UINT:
+		if (!value) {
+			n = p->def;
+		} else if (cmdline_parse_ulong(value, &n) || n < p->min ||
+			   n > p->max) {
+			return -EINVAL;
+		}
+		*(unsigned long *)out = n;
+		return 0;
+	case BOOT_PARAM_STRING:
+		if (!value) {
+			*(const char **)out = p->def_str;
+			return 0;
+		}
+		if (p->take && !p->take(value))
+			return -EINVAL;
+		*(const char **)out = value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void boot_param_accepts(const struct boot_param *p, char *buf, size_t size)
+{
+	switch (p->type) {
+	case BOOT_PARAM_FLAG:
+		strlcpy(buf, "a flag: key alone, or =1|0|on|off|yes|no|true|false",
+			size);
+		return;
+	case BOOT_PARAM_UINT:
+		snprintf(buf, size, "a number in %lu-%lu", p->min, p->max);
+		return;
+	case BOOT_PARAM_STRING:
+		if (p->choices)
+			snprintf(buf, size, "%s", p->choices);
+		else
+			strlcpy(buf, "any text", size);
+		return;
+	}
+	buf[0] = '\0';
+}
+
+void boot_param_format(const struct boot_param *p, bool current, char *buf,
+		       size_t size)
+{
+	const char *s;
+
+	switch (p->type) {
+	case BOOT_PARAM_FLAG:
+		strlcpy(buf, current && *(const bool *)p->var ? "on" : "off", size);
+		return;
+	case BOOT_PARAM_UINT:
+		snprintf(buf, size, "%lu",
+			 current ? *(const unsigned long *)p->var : p->def);
+		return;
+	case BOOT_PARAM_STRING:
+		s = current ? *(const char *const *)p->var : p->def_str;
+		strlcpy(buf, s ? s : "none", size);
+		return;
+	}
+	buf[0] = '\0';
+}
+
+const char *boot_param_type_name(const struct boot_param *p)
+{
+	static const char *const names[] = {
+		[BOOT_PARAM_FLAG] = "flag",
+		[BOOT_PARAM_UINT] = "uint",
+		[BOOT_PARAM_STRING] = "string",
+	};
+
+	return (unsigned int)p->type < ARRAY_SIZE(names) ? names[p->type] : "?";
 }

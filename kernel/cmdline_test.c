@@ -1,6 +1,6 @@
 /*
  * kernel/cmdline_test.c - KTAP suite "cmdline": the command line this
- * boot really got, as kernel_param()/kernel_flag() see it.
+ * boot really got, as the typed boot parameters see it.
  *
  * The suite cannot know which line a person typed, so it checks the parsed
  * view against an independent reading of the raw text in boot_info.cmdline
@@ -11,7 +11,10 @@
  */
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
+#include <kernel/errno.h>
 #include <kernel/ktest.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
 
 /* Is 'word' (or 'word=...') a word of the raw command line? */
 static bool raw_has_key(const char *key)
@@ -34,36 +37,74 @@ static bool raw_has_key(const char *key)
 /* We are running, so ktest= was given and names this suite or "all". */
 static void test_cmdline_ktest(struct ktest *t)
 {
-	const char *v = kernel_param("ktest");
-
-	KTEST_EXPECT_TRUE(t, v != NULL);
-	KTEST_EXPECT_TRUE(t, v && *v);
+	KTEST_EXPECT_TRUE(t, ktest_list != NULL);
+	KTEST_EXPECT_TRUE(t, ktest_list && *ktest_list);
+	KTEST_EXPECT_TRUE(t, boot_param_given(&ktest_list));
 	KTEST_EXPECT_TRUE(t, raw_has_key("ktest"));
 }
 
 static void test_cmdline_flags(struct ktest *t)
 {
-	static const char *const keys[] = { "poweroff", "isa_debug_exit",
-					    "loglevel", "ktest" };
+	static const struct { const char *key; const void *var; } keys[] = {
+		{ "poweroff", &poweroff },
+		{ "isa_debug_exit", &isa_debug_exit },
+		{ "loglevel", &loglevel },
+		{ "ktest", &ktest_list },
+	};
+	static int not_a_param;
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		KTEST_EXPECT_EQ(t, kernel_param(keys[i]) != NULL,
-				raw_has_key(keys[i]));
-	KTEST_EXPECT_EQ(t, kernel_flag("poweroff"), raw_has_key("poweroff"));
-	KTEST_EXPECT_FALSE(t, kernel_flag("no_such_flag_in_any_test"));
-	KTEST_EXPECT_TRUE(t, kernel_param("no_such_flag_in_any_test") == NULL);
+		KTEST_EXPECT_EQ(t, boot_param_given(keys[i].var),
+				raw_has_key(keys[i].key));
+	KTEST_EXPECT_EQ(t, poweroff, raw_has_key("poweroff"));
+	KTEST_EXPECT_FALSE(t, boot_param_given(&not_a_param));
+	KTEST_EXPECT_TRUE(t, cmdline_find(&kernel_cmdline, "no_such_flag_in_any_test") == NULL);
 }
 
 static void test_cmdline_ulong_default(struct ktest *t)
 {
-	KTEST_EXPECT_EQ(t, kernel_param_ulong("no_such_number", 42), 42);
-	KTEST_EXPECT_EQ(t, kernel_param_ulong("no_such_number", 7), 7);
-	/* Given or not, loglevel= decided console_loglevel (capped at 7). */
-	if (kernel_param("loglevel")) {
-		unsigned long level = kernel_param_ulong("loglevel", 99);
+	static unsigned long n;
+	const struct boot_param p = {
+		.key = "no_such_number", .type = BOOT_PARAM_UINT, .var = &n,
+		.def = 42, .min = 0, .max = 100,
+	};
+	struct boot_param q = p;
 
-		KTEST_EXPECT_EQ(t, level > 7 ? 7 : level, console_loglevel);
-	}
+	KTEST_EXPECT_EQ(t, boot_param_parse(&p, NULL, &n), 0);
+	KTEST_EXPECT_EQ(t, n, 42);
+	q.def = 7;
+	KTEST_EXPECT_EQ(t, boot_param_parse(&q, NULL, &n), 0);
+	KTEST_EXPECT_EQ(t, n, 7);
+	/* Given or not, loglevel= decided console_loglevel (0-7). */
+	KTEST_EXPECT_EQ(t, loglevel, console_loglevel);
+}
+
+/* Values checked once at boot: what does not fit leaves the default. */
+static void test_cmdline_typed_values(struct ktest *t)
+{
+	static unsigned long n;
+	static bool flag;
+	const struct boot_param num = {
+		.key = "n", .type = BOOT_PARAM_UINT, .var = &n,
+		.def = 10, .min = 1, .max = 60,
+	};
+	const struct boot_param f = {
+		.key = "f", .type = BOOT_PARAM_FLAG, .var = &flag,
+	};
+
+	n = 5;
+	KTEST_EXPECT_EQ(t, boot_param_parse(&num, "61", &n), -EINVAL);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&num, "0", &n), -EINVAL);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&num, "abc", &n), -EINVAL);
+	KTEST_EXPECT_EQ(t, n, 5);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&num, "60", &n), 0);
+	KTEST_EXPECT_EQ(t, n, 60);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&f, "", &flag), 0);
+	KTEST_EXPECT_TRUE(t, flag);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&f, "off", &flag), 0);
+	KTEST_EXPECT_FALSE(t, flag);
+	KTEST_EXPECT_EQ(t, boot_param_parse(&f, "maybe", &flag), -EINVAL);
+	KTEST_EXPECT_FALSE(t, flag);
 }
 
 /* The pure parser as built for the kernel (-mcmodel=kernel, no SSE). */
@@ -87,6 +128,7 @@ static struct ktest_case cmdline_cases[] = {
 	KTEST_CASE(test_cmdline_ktest),
 	KTEST_CASE(test_cmdline_flags),
 	KTEST_CASE(test_cmdline_ulong_default),
+	KTEST_CASE(test_cmdline_typed_values),
 	KTEST_CASE(test_cmdline_parse_in_kernel),
 	{}
 };

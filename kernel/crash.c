@@ -47,7 +47,6 @@
 /* Not canonical (bits 63..47 differ): any access is a #GP. */
 #define CRASH_NONCANONICAL_ADDR	0x8000000000000000UL
 
-KERNEL_PARAM(crash, "fault on purpose after boot: divide|pagefault|ud|gp|int3|stack|doublefault|lockup|panic-smp|module");
 
 extern char boot_stack_guard[];
 
@@ -171,7 +170,7 @@ static noinline void crash_lockup_spin(void *info)
 
 static noinline void crash_lockup(void)
 {
-	unsigned long thresh = kernel_param_ulong("watchdog_thresh", 10);
+	unsigned long thresh = watchdog_thresh;
 	unsigned long before = watchdog_hardlockup_count();
 	unsigned int target = cpumask_next_from(1, cpu_online_mask);
 	uint64_t start;
@@ -202,7 +201,8 @@ static noinline void crash_module(void)
 {
 	int err;
 
-	if (!kernel_param("coretemp.crash"))
+	/* A module's parameter: the loader reads it, the line holds it. */
+	if (!cmdline_find(&kernel_cmdline, "coretemp.crash"))
 		pr_warn("crash: module faults only with coretemp.crash=1 on the command line\n");
 	err = modprobe("coretemp");
 	pr_err("crash: modprobe coretemp returned %d and no fault\n", err);
@@ -230,21 +230,33 @@ static const struct {
 	{ "module", crash_module },
 };
 
+static int crash_find(const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(crash_kinds); i++)
+		if (!strcmp(kind, crash_kinds[i].kind))
+			return (int)i;
+	return -1;
+}
+
+static bool known_crash(const char *kind)
+{
+	return crash_find(kind) >= 0;
+}
+
+BOOT_PARAM_STRING(crash_kind, "crash", NULL, known_crash,
+		  "divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp|module",
+		  "fault on purpose after boot, to show the reports");
+
+/* crash= was checked at boot (known_crash()): a kind, or nothing. */
 noinline int crash_run_requested(void)
 {
-	const char *kind = kernel_param("crash");
+	int i;
 
-	if (!kind)
+	if (!crash_kind)
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(crash_kinds); i++) {
-		if (strcmp(kind, crash_kinds[i].kind))
-			continue;
-		pr_notice("crash: triggering '%s' as the command line asks\n",
-			  kind);
-		crash_kinds[i].fn();
-		return 0;
-	}
-	pr_err("crash: unknown kind '%s' (divide|pagefault|ud|gp|int3|stack|stack-thread|doublefault|lockup|panic-smp|module); ignored\n",
-	       kind);
+	i = crash_find(crash_kind);
+	pr_notice("crash: triggering '%s' as the command line asks\n",
+		  crash_kind);
+	crash_kinds[i].fn();
 	return 0;
 }

@@ -31,9 +31,13 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 
-KERNEL_PARAM(ktest, "run in-kernel test suites: all, or a comma-separated list");
+BOOT_PARAM_STRING(ktest_list, "ktest", NULL, NULL, NULL,
+		  "run in-kernel test suites: all, or a comma-separated list");
+BOOT_PARAM_UINT(ktest_cpus, "ktest_cpus", 0, 0, NR_CPUS,
+		"tests: the number of CPUs the machine was given (0: unknown)");
 
 extern const struct ktest_suite __ktest_suites_start[];
 extern const struct ktest_suite __ktest_suites_end[];
@@ -128,7 +132,7 @@ static void ktest_run_params(const struct ktest_case *c, struct ktest *t,
 
 int ktest_run_requested(void)
 {
-	const char *list = kernel_param("ktest");
+	const char *list = ktest_list;
 	int nsuites = 0, suite_no = 0;
 	struct ktest_totals tot = { 0 };
 

@@ -76,6 +76,7 @@ static const struct {
 	{ "ktest= (in-kernel KTAP suites)", ktest_run_requested },
 	{ "percpu_stats (the per-CPU allocator's figures)", pcpu_stats_run_requested },
 	{ "module_stats (the loader's figures, Linux's names)", mod_stats_run_requested },
+	{ "params (every boot parameter: default and value)", boot_params_run_requested },
 	{ "crash= (fault on purpose, to show the reports)", crash_run_requested },
 };
 

@@ -1,10 +1,13 @@
 /*
- * kernel/params.c - the kernel's one parsed command line.
+ * kernel/params.c - the kernel's one parsed command line, and its typed
+ * boot parameters.
  *
- * kernel_cmdline_init() parses the line GRUB gave; the rest of the kernel
- * asks kernel_param()/kernel_flag().  Keys are declared with KERNEL_PARAM()
- * into the .kernel_params section, which the linker gathers between
- * __kernel_params_start and __kernel_params_end.
+ * kernel_cmdline_init() parses the line GRUB gave, then gives every
+ * parameter declared with BOOT_PARAM_*() (include/kernel/cmdline.h) its
+ * value, once: the default when the key is absent, the parsed and
+ * range-checked value when it is given, and the default again (with one
+ * line saying why, after the banner) when the value does not fit.  The
+ * rest of the kernel reads the variables.
  */
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>
@@ -15,7 +18,18 @@ struct cmdline kernel_cmdline;
 extern const struct boot_param __kernel_params_start[];
 extern const struct boot_param __kernel_params_end[];
 
-KERNEL_PARAM(loglevel, "console log level, 0-7 (messages above it are not shown)");
+#define for_each_boot_param(p) \
+	for (const struct boot_param *p = __kernel_params_start; \
+	     p < __kernel_params_end; p++)
+
+BOOT_PARAM_UINT(loglevel, "loglevel", 7, 0, 7,
+		"console log level (messages above it are not shown)");
+BOOT_PARAM_FLAG(params, "params", "list every boot parameter, its default and its value, at the end");
+
+/* Values that did not fit, reported once the banner is out. */
+#define MAX_BAD_VALUES	8
+static const struct boot_param *bad_values[MAX_BAD_VALUES];
+static unsigned int nr_bad_values;
 
 void kernel_cmdline_init(const char *text)
 {
@@ -23,26 +37,30 @@ void kernel_cmdline_init(const char *text)
 
 	if (cmdline_parse(&kernel_cmdline, text, &err))
 		pr_err("cmdline: %s; ignoring the rest of it\n", err);
-	console_loglevel = (int)kernel_param_ulong("loglevel",
-						   (unsigned long)console_loglevel);
-	if (console_loglevel > 7)
-		console_loglevel = 7;
+	for_each_boot_param(p) {
+		const char *value = cmdline_find(&kernel_cmdline, p->key);
+
+		if (!boot_param_parse(p, value, p->var))
+			continue;
+		boot_param_parse(p, NULL, p->var);	/* the default */
+		if (nr_bad_values < MAX_BAD_VALUES)
+			bad_values[nr_bad_values++] = p;
+	}
+	console_loglevel = (int)loglevel;
 }
 
-static bool is_declared(const char *key)
+static const struct boot_param *find_param(const char *key)
 {
-	for (const struct boot_param *p = __kernel_params_start;
-	     p < __kernel_params_end; p++)
+	for_each_boot_param(p)
 		if (!strcmp(p->key, key))
-			return true;
-	return false;
+			return p;
+	return NULL;
 }
 
 /* Does a declared key start with the first len characters of key? */
 static bool is_declared_prefix(const char *key, size_t len)
 {
-	for (const struct boot_param *p = __kernel_params_start;
-	     p < __kernel_params_end; p++)
+	for_each_boot_param(p)
 		if (!strncmp(p->key, key, len))
 			return true;
 	return false;
@@ -58,11 +76,21 @@ static bool is_declared_prefix(const char *key, size_t len)
  */
 void kernel_cmdline_report_unknown(void)
 {
+	char accepts[96], def[32];
+
+	for (unsigned int i = 0; i < nr_bad_values; i++) {
+		const struct boot_param *p = bad_values[i];
+
+		boot_param_accepts(p, accepts, sizeof(accepts));
+		boot_param_format(p, false, def, sizeof(def));
+		pr_warn("cmdline: %s=%s: want %s; using %s\n", p->key,
+			cmdline_find(&kernel_cmdline, p->key), accepts, def);
+	}
 	for (int i = 0; i < kernel_cmdline.count; i++) {
 		const char *key = kernel_cmdline.params[i].key;
 		const char *dot = strchr(key, '.');
 
-		if (is_declared(key))
+		if (find_param(key))
 			continue;
 		if (dot && !is_declared_prefix(key, (size_t)(dot - key) + 1))
 			continue;
@@ -70,30 +98,32 @@ void kernel_cmdline_report_unknown(void)
 	}
 }
 
-const char *kernel_param(const char *key)
+bool boot_param_given(const void *var)
 {
-	return cmdline_find(&kernel_cmdline, key);
+	for_each_boot_param(p)
+		if (p->var == var)
+			return cmdline_find(&kernel_cmdline, p->key) != NULL;
+	return false;
 }
 
-bool kernel_flag(const char *key)
+/*
+ * One line a parameter, in link order:
+ *   params: key=watchdog_thresh type=uint default=10 value=2 accepts=a number in 0-3600 help=...
+ * tools/params-table.py turns these lines into the README's table.
+ */
+int boot_params_run_requested(void)
 {
-	const char *v = kernel_param(key);
+	char def[48], now[48], accepts[96];
 
-	return v && (!*v || !strcmp(v, "1") || !strcmp(v, "on") ||
-		     !strcmp(v, "yes") || !strcmp(v, "true"));
-}
-
-unsigned long kernel_param_ulong(const char *key, unsigned long def)
-{
-	const char *v = kernel_param(key);
-	unsigned long n;
-
-	if (!v)
-		return def;
-	if (cmdline_parse_ulong(v, &n)) {
-		pr_err("cmdline: %s=%s is not a number; using %lu\n", key, v,
-		       def);
-		return def;
+	if (!params)
+		return 0;
+	for_each_boot_param(p) {
+		boot_param_format(p, false, def, sizeof(def));
+		boot_param_format(p, true, now, sizeof(now));
+		boot_param_accepts(p, accepts, sizeof(accepts));
+		pr_info("params: key=%s type=%s default=%s value=%s accepts=%s help=%s\n",
+			p->key, boot_param_type_name(p), def, now, accepts,
+			p->help);
 	}
-	return n;
+	return 0;
 }

@@ -44,21 +44,13 @@ EXPORT_SYMBOL(__cpu_online_mask);
 unsigned int nr_cpu_ids = 1;
 EXPORT_SYMBOL(nr_cpu_ids);
 
-KERNEL_PARAM_NAMED(percpu_reserve, "percpu.reserve",
-		   "bytes of the reserved per-CPU chunk for modules (default 8192)");
+BOOT_PARAM_UINT(percpu_reserve, "percpu.reserve", PERCPU_MODULE_RESERVE, 0, 1UL << 20,
+		"bytes of the reserved per-CPU chunk for modules (rounded up to 4)");
 
-/* The reserved size from the command line, checked. */
+/* The reserved size from the command line (checked at boot), aligned. */
 static size_t pcpu_reserve_param(void)
 {
-	unsigned long r = kernel_param_ulong("percpu.reserve",
-					     PERCPU_MODULE_RESERVE);
-
-	if (r > (1UL << 20)) {
-		pr_err("percpu: percpu.reserve=%lu is above 1 MiB, using %u\n",
-		       r, PERCPU_MODULE_RESERVE);
-		return PERCPU_MODULE_RESERVE;
-	}
-	return ALIGN_UP(r, 4UL);
+	return ALIGN_UP(percpu_reserve, 4UL);
 }
 
 DEFINE_PER_CPU(unsigned int, cpu_number);

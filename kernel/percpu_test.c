@@ -93,9 +93,7 @@ static void test_first_chunk_layout(struct ktest *t)
 			  (size_t)(__per_cpu_end - __per_cpu_start));
 	/* percpu.reserve= (within 1 MiB), else Linux's default. */
 	KTEST_EXPECT_EQ(t, l->reserved_size,
-			ALIGN_UP(kernel_param_ulong("percpu.reserve",
-						    PERCPU_MODULE_RESERVE),
-				 4UL));
+			ALIGN_UP(percpu_reserve, 4UL));
 	KTEST_EXPECT_TRUE(t, l->dyn_size >= PERCPU_DYNAMIC_RESERVE);
 	KTEST_EXPECT_EQ(t, l->static_size + l->reserved_size + l->dyn_size,
 			l->unit_size);

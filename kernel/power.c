@@ -18,12 +18,12 @@
 
 #define QEMU_DEBUG_EXIT_PORT	0xf4
 
-KERNEL_PARAM(poweroff, "power the machine off (ACPI S5) when the run ends");
-KERNEL_PARAM(isa_debug_exit, "QEMU only: report the result through isa-debug-exit");
+BOOT_PARAM_FLAG(poweroff, "poweroff", "power the machine off (ACPI S5) when the run ends");
+BOOT_PARAM_FLAG(isa_debug_exit, "isa_debug_exit", "QEMU only: report the result through isa-debug-exit");
 
 void qemu_debug_exit(int code)
 {
-	if (kernel_flag("isa_debug_exit"))
+	if (isa_debug_exit)
 		outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)code);
 }
 
@@ -56,7 +56,7 @@ void machine_finish(bool tests_failed)
 		pr_err("done: some in-kernel tests failed\n");
 		qemu_debug_exit(QEMU_EXIT_FAIL);
 	}
-	if (kernel_flag("poweroff")) {
+	if (poweroff) {
 		machine_power_off();
 		qemu_debug_exit(tests_failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	}

@@ -31,11 +31,12 @@
 #include <kernel/smp.h>
 #include <kernel/time.h>
 
-#define WATCHDOG_THRESH_DEFAULT	10
+#define WATCHDOG_THRESH_DEFAULT	10	/* Linux's default */
 #define NMI_BACKTRACE_MS	1000
 
-KERNEL_PARAM(watchdog_thresh, "seconds without a tick before a CPU is reported as a hard LOCKUP (default 10; 0 = off)");
-KERNEL_PARAM(hardlockup_panic, "panic after reporting a hard LOCKUP");
+BOOT_PARAM_UINT(watchdog_thresh, "watchdog_thresh", WATCHDOG_THRESH_DEFAULT, 0, 3600,
+		"seconds without a tick before a CPU is reported as a hard LOCKUP (0 = off)");
+BOOT_PARAM_FLAG(hardlockup_panic, "hardlockup_panic", "panic after reporting a hard LOCKUP");
 
 struct watchdog_buddy {
 	unsigned int cpu;		/* whom this CPU watches; NR_CPUS = none */
@@ -73,7 +74,7 @@ static void watchdog_report(unsigned int cpu, uint64_t stuck_ns)
 	if (!trigger_cpu_backtrace(cpu, NMI_BACKTRACE_MS))
 		pr_emerg("watchdog: CPU %u did not answer the backtrace NMI within %u ms\n",
 			 cpu, NMI_BACKTRACE_MS);
-	if (kernel_flag("hardlockup_panic"))
+	if (hardlockup_panic)
 		panic("Hard LOCKUP");
 }
 
@@ -90,8 +91,7 @@ void watchdog_tick(void)
 	if (this_cpu_read(watchdog_ticks) % HZ || READ_ONCE(panic_cpu) >= 0)
 		return;
 	if (thresh_secs < 0)
-		thresh_secs = (long)kernel_param_ulong("watchdog_thresh",
-						       WATCHDOG_THRESH_DEFAULT);
+		thresh_secs = (long)watchdog_thresh;
 	if (thresh_secs == 0)
 		return;
 

@@ -48,7 +48,7 @@
 #include "internal.h"
 #include "percpu-internal.h"
 
-KERNEL_PARAM(percpu_stats, "print the per-CPU allocator's statistics at the end of boot");
+BOOT_PARAM_FLAG(percpu_stats, "percpu_stats", "print the per-CPU allocator's statistics at the end");
 
 static DEFINE_MUTEX(pcpu_alloc_mutex);
 static spinlock_t pcpu_lock = SPINLOCK_INIT("pcpu_lock");
@@ -670,7 +670,7 @@ void pcpu_stats_show(void)
 
 int pcpu_stats_run_requested(void)
 {
-	if (kernel_flag("percpu_stats"))
+	if (percpu_stats)
 		pcpu_stats_show();
 	return 0;
 }

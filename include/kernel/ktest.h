@@ -108,5 +108,8 @@ void ktest_skip(struct ktest *t, const char *reason);
  * Returns 0 when nothing was asked or all passed, -1 if any case failed.
  */
 int ktest_run_requested(void);
+/* ktest_cpus=N: the CPUs the test boot gave the machine (0: not said). */
+extern unsigned long ktest_cpus;
+extern const char *ktest_list;		/* ktest= */
 
 #endif

@@ -135,5 +135,8 @@ const struct madt_info *acpi_madt(void);
 const uint32_t *acpi_usable_cpus(unsigned int *count);
 /* Called by apic_init() with the boot CPU's APIC ID. */
 void acpi_select_cpus(uint32_t boot_apic_id);
+/* maxcpus= and nosmp (kernel/acpi/cpus.c). */
+extern unsigned long maxcpus;
+extern bool nosmp;
 
 #endif

@@ -143,6 +143,7 @@ const char *pcpu_last_failure_msg(void);
  * second only if the command line has percpu_stats. */
 void pcpu_stats_show(void);
 int pcpu_stats_run_requested(void);	/* percpu_stats */
+extern unsigned long percpu_reserve;	/* percpu.reserve=, bytes */
 /* Release empty dynamic chunks but one (also done by each allocation). */
 void pcpu_balance_workfn(void);
 

@@ -14,6 +14,7 @@
 #define QEMU_EXIT_PANIC		0x12	/* QEMU exit status 37 */
 
 void qemu_debug_exit(int code);
+extern bool poweroff, isa_debug_exit;	/* the command line's flags */
 
 /* ACPI S5 soft-off; returns only if it did not work. */
 void machine_power_off(void);

@@ -166,5 +166,8 @@ extern int panic_cpu;
 void watchdog_tick(void);
 /* Hard lockups reported so far. */
 unsigned long watchdog_hardlockup_count(void);
+extern unsigned long watchdog_thresh;	/* watchdog_thresh=, seconds */
+/* smp_dead_cpu=N (tests): CPU N plays dead; NR_CPUS when not given. */
+extern unsigned long smp_dead_cpu;
 
 #endif

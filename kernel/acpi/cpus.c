@@ -12,8 +12,9 @@
 #include <kernel/madt.h>
 #include <kernel/printk.h>
 
-KERNEL_PARAM(maxcpus, "use at most N CPUs (the boot CPU counts as one)");
-KERNEL_PARAM(nosmp, "use only the boot CPU");
+BOOT_PARAM_UINT(maxcpus, "maxcpus", MADT_MAX_CPUS, 0, MADT_MAX_CPUS,
+		"use at most N CPUs (the boot CPU counts as one; 0 = only it)");
+BOOT_PARAM_FLAG(nosmp, "nosmp", "use only the boot CPU");
 
 static struct madt_info madt;
 static bool madt_tried, madt_usable;
@@ -76,10 +77,10 @@ const struct madt_info *acpi_madt(void)
 void acpi_select_cpus(uint32_t boot_apic_id)
 {
 	const struct madt_info *m = acpi_madt();
-	unsigned long limit = kernel_param_ulong("maxcpus", MADT_MAX_CPUS);
+	unsigned long limit = maxcpus;
 	unsigned int possible = m ? m->nr_enabled : 1;
 
-	if (kernel_flag("nosmp"))
+	if (nosmp)
 		limit = 1;
 	if (limit == 0)		/* maxcpus=0: Linux runs the boot CPU only */
 		limit = 1;
@@ -95,7 +96,7 @@ void acpi_select_cpus(uint32_t boot_apic_id)
 		usable_ids[0] = boot_apic_id;
 		usable_count = 1;
 	}
-	if (usable_count < possible && kernel_flag("nosmp"))
+	if (usable_count < possible && nosmp)
 		pr_info("smp: using %u of %u CPUs (nosmp)\n", usable_count,
 			possible);
 	else if (usable_count < possible)

@@ -10,12 +10,10 @@
 #include <kernel/ktest.h>
 #include <kernel/madt.h>
 
-KERNEL_PARAM(ktest_cpus, "tests: the number of CPUs the machine was given");
-
 static void test_cpu_count_matches_machine(struct ktest *t)
 {
 	const struct madt_info *m = acpi_madt();
-	unsigned long want = kernel_param_ulong("ktest_cpus", 0);
+	unsigned long want = ktest_cpus;
 
 	KTEST_EXPECT_TRUE(t, m != NULL);
 	if (!m)

@@ -32,7 +32,7 @@
 #include <kernel/printk.h>
 #include <kernel/traps.h>
 
-KERNEL_PARAM(nox2apic, "use the local APIC in xAPIC mode even if x2APIC is offered");
+BOOT_PARAM_FLAG(nox2apic, "nox2apic", "use the local APIC in xAPIC mode even if x2APIC is offered");
 
 /* 8259A ports and initialisation words. */
 #define PIC1_CMD	0x20
@@ -262,7 +262,7 @@ void apic_init(void)
 	pic_remap_and_mask();
 
 	/* The boot CPU decides the mode for all. */
-	mode = apic_switch_mode(!kernel_flag("nox2apic"), &forced);
+	mode = apic_switch_mode(!nox2apic, &forced);
 	if (forced)
 		pr_warn("APIC: nox2apic ignored: firmware left x2APIC on\n");
 	base = rdmsr(MSR_IA32_APICBASE);

@@ -22,26 +22,39 @@
 #include <kernel/time.h>
 #include "internal.h"
 
-KERNEL_PARAM_NAMED(fail_init, "fail.init", "<module>:<n>: that module's init fails its first n times");
-KERNEL_PARAM_NAMED(fail_percpu, "fail.percpu", "<n>: the nth reserved per-CPU allocation of a load fails");
+/* fail.init=<module>:<n>, parsed once at boot by take_fail_init(). */
+static char fail_init_module[MODULE_NAME_LEN];
+static unsigned long fail_init_times;
+
+static bool take_fail_init(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : 0;
+
+	if (!len || len >= sizeof(fail_init_module) ||
+	    cmdline_parse_ulong(colon + 1, &fail_init_times))
+		return false;
+	memcpy(fail_init_module, spec, len);
+	fail_init_module[len] = '\0';
+	return true;
+}
+
+BOOT_PARAM_STRING(fail_init, "fail.init", NULL, take_fail_init, "<module>:<n>",
+		  "that module's init fails its first n times");
+BOOT_PARAM_UINT(fail_percpu, "fail.percpu", 0, 0, 1000000,
+		"the nth reserved per-CPU allocation of a load fails (0 = none)");
 
 static DEFINE_SPINLOCK(inject_lock);
 static unsigned long init_failures_done, percpu_allocs_seen;
 
 bool should_fail_init(const char *name)
 {
-	const char *spec = kernel_param("fail.init"), *colon;
-	unsigned long n;
 	bool fail = false;
 
-	if (!spec || !(colon = strchr(spec, ':')))
-		return false;
-	if ((size_t)(colon - spec) != strlen(name) ||
-	    strncmp(spec, name, (size_t)(colon - spec)) ||
-	    cmdline_parse_ulong(colon + 1, &n))
+	if (!fail_init_times || strcmp(name, fail_init_module))
 		return false;
 	spin_lock(&inject_lock);
-	if (init_failures_done < n) {
+	if (init_failures_done < fail_init_times) {
 		init_failures_done++;
 		fail = true;
 	}
@@ -51,13 +64,12 @@ bool should_fail_init(const char *name)
 
 bool should_fail_percpu(void)
 {
-	unsigned long n = kernel_param_ulong("fail.percpu", 0);
 	bool fail;
 
-	if (!n)
+	if (!fail_percpu)
 		return false;
 	spin_lock(&inject_lock);
-	fail = ++percpu_allocs_seen == n;
+	fail = ++percpu_allocs_seen == fail_percpu;
 	spin_unlock(&inject_lock);
 	return fail;
 }

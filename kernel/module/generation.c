@@ -40,8 +40,6 @@
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 
-KERNEL_PARAM(loader, "module loader generation: legacy, seed, unformed (default), idempotent");
-
 const struct loader_generation loader_generations[] = {
 	{
 		.name = "legacy",
@@ -71,6 +69,15 @@ const struct loader_generation loader_generations[] = {
 const unsigned int loader_nr_generations = ARRAY_SIZE(loader_generations);
 
 #define LOADER_DEFAULT	(&loader_generations[2])	/* unformed */
+
+static bool known_generation(const char *name)
+{
+	return loader_generation_find(name) != NULL;
+}
+
+BOOT_PARAM_STRING(loader_name, "loader", "unformed", known_generation,
+		  "legacy|seed|unformed|idempotent",
+		  "the module loader's generation (docs/story.md)");
 
 static DEFINE_SPINLOCK(generation_lock);
 static const struct loader_generation *generation = LOADER_DEFAULT;
@@ -123,11 +130,8 @@ void loader_end(void)
 	spin_unlock(&generation_lock);
 }
 
+/* loader= was checked at boot (known_generation()); no load runs yet. */
 void module_loader_init(void)
 {
-	const char *s = kernel_param("loader");
-
-	if (s && loader_generation_switch(s))
-		pr_warn("module: unknown loader=%s; using %s\n", s,
-			loader_generation()->name);
+	loader_generation_switch(loader_name);
 }

@@ -39,7 +39,7 @@
 #include <kernel/string.h>
 #include "internal.h"
 
-KERNEL_PARAM(module_stats, "print the module loader's statistics (Linux's names) at the end");
+BOOT_PARAM_FLAG(module_stats, "module_stats", "print the module loader's statistics (Linux's names) at the end");
 
 static DEFINE_SPINLOCK(stats_lock);
 
@@ -264,7 +264,7 @@ int mod_stats_run_requested(void)
 	struct mod_stats st;
 	unsigned long flags;
 
-	if (!kernel_flag("module_stats"))
+	if (!module_stats)
 		return 0;
 	mod_stats_get(&st);
 	pr_info("Module Statistics\n");

@@ -51,14 +51,19 @@
 #include <kernel/time.h>
 #include "internal.h"
 
-KERNEL_PARAM(storm, "modules every CPU loads at once (a,b,c), or off; default etc/storm.conf");
-KERNEL_PARAM_NAMED(storm_rounds, "storm.rounds", "load and unload everything this many times");
-KERNEL_PARAM_NAMED(storm_jitter, "storm.jitter", "random delays of up to this many us between loader steps");
-KERNEL_PARAM_NAMED(storm_stall, "storm.stall", "seconds without an outcome before the storm reports who is stuck (30)");
+#define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
+
+BOOT_PARAM_STRING(storm_names, "storm", NULL, NULL, NULL,
+		  "modules every CPU loads at once (a,b,c), or off; default etc/storm.conf");
+BOOT_PARAM_UINT(storm_rounds, "storm.rounds", 1, 1, 10000,
+		"load and unload everything this many times");
+BOOT_PARAM_UINT(storm_jitter, "storm.jitter", 0, 0, 1000000,
+		"random delays of up to this many us between loader steps");
+BOOT_PARAM_UINT(storm_stall, "storm.stall", STORM_STALL_SECONDS, 1, 3600,
+		"seconds without an outcome before the storm reports who is stuck");
 
 #define STORM_MAX_NAMES		32
 #define STORM_LIST_MAX		512
-#define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
 						/* (storm.stall= overrides) */
 #define STORM_GIVE_UP_SECONDS	600	/* and stop waiting after this */
 
@@ -118,7 +123,7 @@ static int parse_list(struct storm_list *l, const char *text, size_t len)
 
 static int storm_get_list(struct storm_list *l)
 {
-	const char *s = kernel_param("storm");
+	const char *s = storm_names;
 	const void *conf;
 	size_t len;
 
@@ -285,8 +290,7 @@ static void view_close(void)
 static bool storm_wait(struct task_struct **workers)
 {
 	unsigned long last_progress = ~0UL, stalled = 0, waited = 0;
-	unsigned long stall_s = kernel_param_ulong("storm.stall",
-						   STORM_STALL_SECONDS);
+	unsigned long stall_s = storm_stall;
 	unsigned int cpu;
 
 	/* Ticks of a tenth of a second: the view redraws at each. */
@@ -387,16 +391,14 @@ static int storm_round(unsigned int round, unsigned int rounds)
 
 int storm_run_requested(void)
 {
-	unsigned long rounds = kernel_param_ulong("storm.rounds", 1);
+	unsigned long rounds = storm_rounds;
 	size_t reserved0 = pcpu_reserved_used();
 	struct mm_stats mm0, mm;
 	unsigned int leaks = 0;
 
 	if (storm_get_list(&storm_list) || !storm_list.count)
 		return 0;
-	if (rounds < 1)
-		rounds = 1;
-	module_set_jitter(kernel_param_ulong("storm.jitter", 0));
+	module_set_jitter(storm_jitter);
 	/* The trace buffers first, so that the baseline includes them. */
 	module_trace_start();
 	vm_unmap_aliases();

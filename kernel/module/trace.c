@@ -36,7 +36,7 @@
 #include <kernel/time.h>
 #include "internal.h"
 
-KERNEL_PARAM(trace, "record the module loader's steps per CPU and print them at the end (trace=1)");
+BOOT_PARAM_FLAG(trace, "trace", "record the module loader's steps per CPU and print them at the end");
 
 #define TRACE_EVENTS_PER_CPU	2048
 #define TRACE_NAME_LEN		24
@@ -156,7 +156,7 @@ enum module_step module_cpu_step(unsigned int cpu, char *name, size_t len)
 
 bool module_trace_enabled(void)
 {
-	return kernel_flag("trace");
+	return trace;
 }
 
 /* Buffers for every possible CPU; events count from now. */

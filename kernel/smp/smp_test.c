@@ -15,16 +15,15 @@
 
 static void test_all_cpus_online(struct ktest *t)
 {
-	unsigned long want = kernel_param_ulong("ktest_cpus", 0);
+	unsigned long want = ktest_cpus;
 	unsigned int usable, dead = 0;
 
 	acpi_usable_cpus(&usable);
 	/* smp_dead_cpu=N plays a CPU that never answers: one fewer. */
-	if (kernel_param("smp_dead_cpu") &&
-	    kernel_param_ulong("smp_dead_cpu", 0) < usable)
+	if (smp_dead_cpu < usable)
 		dead = 1;
 	KTEST_EXPECT_EQ(t, num_online_cpus(), usable - dead);
-	if (want && !kernel_param("maxcpus") && !kernel_flag("nosmp"))
+	if (want && !boot_param_given(&maxcpus) && !nosmp)
 		KTEST_EXPECT_EQ(t, num_online_cpus(), want - dead);
 	KTEST_EXPECT_TRUE(t, cpu_online(0));
 	KTEST_EXPECT_EQ(t, smp_processor_id(), 0);

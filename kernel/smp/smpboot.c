@@ -71,7 +71,8 @@ DEFINE_PER_CPU(uint32_t, cpu_apic_id);
 /* What each AP checked about itself on the way up (smp_test.c reads it). */
 DEFINE_PER_CPU(unsigned int, ap_selfcheck);
 
-KERNEL_PARAM(smp_dead_cpu, "tests: treat this CPU as one that never answers (no IPIs are sent to it)");
+BOOT_PARAM_UINT(smp_dead_cpu, "smp_dead_cpu", NR_CPUS, 0, NR_CPUS,
+		"tests: CPU N plays one that never answers, no IPIs sent to it (256: none)");
 
 static struct cpu_gdt *ap_gdt[NR_CPUS];
 static uint64_t bsp_cr3;
@@ -230,8 +231,7 @@ static void unprepare_cpu(unsigned int cpu, void *stack)
  * timeouts must catch it (smp_dead_cpu=N, for the tests). */
 static bool is_dead_cpu(unsigned int cpu)
 {
-	return kernel_param("smp_dead_cpu") &&
-	       kernel_param_ulong("smp_dead_cpu", 0) == cpu;
+	return smp_dead_cpu == cpu;
 }
 
 static bool aps_parked;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <kernel/string.h>
+#include <kernel/errno.h>
 
 /* The kernel has strlcpy (kernel/string.c); glibc 2.36 does not. */
 size_t strlcpy(char *dst, const char *src, size_t size)
@@ -232,6 +233,104 @@ static void test_ulong_overflow(void **state)
 	assert_int_equal(v, 0xdeadbeef);
 }
 
+/* ---- typed boot parameters: boot_param_parse() and its texts ---------- */
+
+static bool take_even_length(const char *v)
+{
+	return strlen(v) % 2 == 0;
+}
+
+static void test_param_flag(void **state)
+{
+	static bool f = true;
+	const struct boot_param p = { .key = "f", .type = BOOT_PARAM_FLAG, .var = &f };
+	static const char *const yes[] = { "", "1", "on", "yes", "y", "true" };
+	static const char *const no[] = { "0", "off", "no", "n", "false" };
+
+	(void)state;
+	assert_int_equal(boot_param_parse(&p, NULL, &f), 0);
+	assert_false(f);
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		f = false;
+		assert_int_equal(boot_param_parse(&p, yes[i], &f), 0);
+		assert_true(f);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		f = true;
+		assert_int_equal(boot_param_parse(&p, no[i], &f), 0);
+		assert_false(f);
+	}
+	f = true;
+	assert_int_equal(boot_param_parse(&p, "maybe", &f), -EINVAL);
+	assert_int_equal(boot_param_parse(&p, "2", &f), -EINVAL);
+	assert_true(f);	/* unchanged */
+}
+
+static void test_param_uint(void **state)
+{
+	static unsigned long n;
+	const struct boot_param p = {
+		.key = "n", .type = BOOT_PARAM_UINT, .var = &n,
+		.def = 10, .min = 2, .max = 4096,
+	};
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(boot_param_parse(&p, NULL, &n), 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(boot_param_parse(&p, "2", &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(boot_param_parse(&p, "4K", &n), 0);
+	assert_int_equal(n, 4096);
+	assert_int_equal(boot_param_parse(&p, "0x10", &n), 0);
+	assert_int_equal(n, 16);
+	/* Below, above, not a number, empty: refused, n as it was. */
+	assert_int_equal(boot_param_parse(&p, "1", &n), -EINVAL);
+	assert_int_equal(boot_param_parse(&p, "4097", &n), -EINVAL);
+	assert_int_equal(boot_param_parse(&p, "ten", &n), -EINVAL);
+	assert_int_equal(boot_param_parse(&p, "", &n), -EINVAL);
+	assert_int_equal(boot_param_parse(&p, "99999999999999999999999", &n), -EINVAL);
+	assert_int_equal(n, 16);
+	boot_param_accepts(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "a number in 2-4096");
+	boot_param_format(&p, false, buf, sizeof(buf));
+	assert_string_equal(buf, "10");
+	boot_param_format(&p, true, buf, sizeof(buf));
+	assert_string_equal(buf, "16");
+	assert_string_equal(boot_param_type_name(&p), "uint");
+}
+
+static void test_param_string(void **state)
+{
+	static const char *s;
+	const struct boot_param free_text = {
+		.key = "s", .type = BOOT_PARAM_STRING, .var = &s, .def_str = "dflt",
+	};
+	const struct boot_param checked = {
+		.key = "c", .type = BOOT_PARAM_STRING, .var = &s,
+		.take = take_even_length, .choices = "text of even length",
+	};
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(boot_param_parse(&free_text, NULL, &s), 0);
+	assert_string_equal(s, "dflt");
+	assert_int_equal(boot_param_parse(&free_text, "a b", &s), 0);
+	assert_string_equal(s, "a b");
+	assert_int_equal(boot_param_parse(&checked, "ab", &s), 0);
+	assert_string_equal(s, "ab");
+	assert_int_equal(boot_param_parse(&checked, "abc", &s), -EINVAL);
+	assert_string_equal(s, "ab");
+	assert_int_equal(boot_param_parse(&checked, NULL, &s), 0);
+	assert_null(s);
+	boot_param_format(&checked, true, buf, sizeof(buf));
+	assert_string_equal(buf, "none");
+	boot_param_accepts(&checked, buf, sizeof(buf));
+	assert_string_equal(buf, "text of even length");
+	boot_param_accepts(&free_text, buf, sizeof(buf));
+	assert_string_equal(buf, "any text");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +345,9 @@ int main(void)
 		cmocka_unit_test(test_ulong_suffixes),
 		cmocka_unit_test(test_ulong_bad),
 		cmocka_unit_test(test_ulong_overflow),
+		cmocka_unit_test(test_param_flag),
+		cmocka_unit_test(test_param_uint),
+		cmocka_unit_test(test_param_string),
 	};
 
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
