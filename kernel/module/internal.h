@@ -36,6 +36,15 @@ struct load_state {
 extern struct list_head modules;
 
 int module_call_init(struct module *mod);
+/* Wait until the module called name is LIVE, GOING or gone (main.c). */
+int wait_finished_loading(const char *name);
+
+/* Linking (kernel/module/symbols.c): resolve_symbol() is the pure core's
+ * resolver; the other two run under module_mutex. */
+int resolve_symbol(void *ctx, const char *name, uint64_t *value);
+int verify_export_symbols(struct module *mod);
+void module_unload_free(struct module *mod);
+
 /* "<module>.<param>=value" from the command line (kernel/module/params.c). */
 int parse_args(struct module *mod);
 
