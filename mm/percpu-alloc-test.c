@@ -1,5 +1,5 @@
 /*
- * mm/percpu_test.c - KTAP suite "percpu_alloc": the per-CPU allocator
+ * mm/percpu-alloc-test.c - KTAP suite "percpu_alloc": the per-CPU allocator
  * (mm/percpu.c) in the running kernel, on every CPU.
  *
  * Unit distances, this_cpu_* against per_cpu_ptr from threads pinned to
