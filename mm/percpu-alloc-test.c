@@ -10,10 +10,10 @@
  * (tests/host/test_percpu.c).
  */
 #include <kernel/ktest.h>
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
 #include <kernel/smp.h>
-#include "../kernel/sched/ktest_threads.h"
 
 static const char reserved_failure[] =
 	"PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed";

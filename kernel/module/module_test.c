@@ -9,12 +9,12 @@
 #include <kernel/errno.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/module.h>
 #include <kernel/percpu.h>
 #include <kernel/rcupdate.h>
 #include <kernel/smp.h>
-#include "../sched/ktest_threads.h"
 #include "internal.h"
 #include "ktest_baseline.h"
 

@@ -3,9 +3,9 @@
  * are pinned, the tick preempts a busy thread, and a finished thread gives
  * back everything it took.  Every CPU online takes part.
  */
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
-#include "ktest_threads.h"
 
 #define PIN_CHECKS	50
 
