@@ -7,7 +7,7 @@
  * exhausting the reserved chunk (Linux's failure line, dynamic allocations
  * untouched), and a dynamic chunk created when needed and released when
  * empty.  The pure chunk allocator has its own host test
- * (tests/host/test_percpu.c).
+ * (tests/host/test_percpu_chunk.c).
  */
 #include <kernel/ktest.h>
 #include <kernel/ktest/baseline.h>
