@@ -4,7 +4,7 @@
  *
  * Pure C over the chunk's bitmaps: no locks, no pages, no printing, no
  * kernel globals.  The kernel compiles it (the glue is mm/percpu.c, which
- * holds pcpu_lock around every call); tests/host/test_percpu.c and
+ * holds pcpu_lock around every call); tests/host/test_percpu_chunk.c and
  * tools/percpu-bench.c include it directly.
  *
  * The picture and the invariants are in mm/percpu-internal.h.  In short:

@@ -1,7 +1,7 @@
 /*
  * mm/percpu-internal.h - the per-CPU chunk, shared by the pure allocator
  * core (mm/percpu-chunk.c), the kernel glue (mm/percpu.c), the host tests
- * (tests/host/test_percpu.c) and the benchmark (tools/percpu-bench.c).
+ * (tests/host/test_percpu_chunk.c) and the benchmark (tools/percpu-bench.c).
  *
  * Linux: mm/percpu-internal.h (v4.14+, the bitmap allocator).  A chunk
  * covers one unit's worth of offsets; the same offset is used in every

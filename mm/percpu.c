@@ -8,7 +8,7 @@
  * that to hold in every chunk, a chunk's units are laid out exactly as
  * the first chunk's: CPU c's unit at chunk base + c * pcpu_unit_size.
  *
- *   first chunk (kernel/percpu_setup.c, vmap area, always populated)
+ *   first chunk (mm/percpu-setup.c, vmap area, always populated)
  *   | unit 0: static | reserved | dynamic | unit 1: static | reserved |...
  *             ^^^^^^   ^^^^^^^^   ^^^^^^^
  *             hidden   pcpu_reserved_chunk

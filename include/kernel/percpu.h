@@ -3,7 +3,7 @@
  *
  * DEFINE_PER_CPU(type, name) puts 'name' in the .data..percpu section of
  * the kernel image.  That section is only a template: setup_per_cpu_areas()
- * (kernel/percpu_setup.c) copies it once per possible CPU into the first
+ * (mm/percpu-setup.c) copies it once per possible CPU into the first
  * per-CPU chunk, and each CPU's GS base points its %gs-relative accesses at
  * its own copy.  The names and the arithmetic are Linux's
  * (include/linux/percpu-defs.h, arch/x86/include/asm/percpu.h):
@@ -75,7 +75,7 @@ extern struct pcpu_layout pcpu_first_chunk_layout;
 extern void *pcpu_unit_base[];
 
 /*
- * Pure layout arithmetic (no kernel globals; kernel/percpu_layout.c).
+ * Pure layout arithmetic (no kernel globals; mm/percpu-layout.c).
  * pcpu_build_layout() sizes a unit for a template of 'static_size' bytes
  * and a reserved region of 'reserved_size' (a multiple of 4);
  * 0, or -1 if it cannot fit in a buddy block of 2^max_order pages.
@@ -147,7 +147,7 @@ extern unsigned long percpu_reserve;	/* percpu.reserve=, bytes */
 /* Release empty dynamic chunks but one (also done by each allocation). */
 void pcpu_balance_workfn(void);
 
-/* For setup_per_cpu_areas (kernel/percpu_setup.c): map the units side by
+/* For setup_per_cpu_areas (mm/percpu-setup.c): map the units side by
  * side in the vmap area (their base, or 0), then hand the reserved and
  * dynamic regions to the allocator. */
 unsigned long pcpu_map_first_chunk(void *const *units, unsigned int nr,

@@ -7,9 +7,9 @@
  * CPUs and between tasks of one CPU.  The total must be exact, and a
  * separate in-section count must never see two holders.
  */
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/mutex.h>
-#include "../sched/ktest_threads.h"
 
 /* Fewer rounds with many CPUs: TCG runs 64 virtual CPUs on a few host
  * cores, and the mutex's wait_lock is one ticket lock for all of them. */

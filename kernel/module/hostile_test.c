@@ -24,12 +24,12 @@
 #include <kernel/errno.h>
 #include <kernel/initrd.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest/baseline.h>
 #include <kernel/mm.h>
 #include <kernel/module.h>
 #include <kernel/percpu.h>
 #include <kernel/rcupdate.h>
 #include "internal.h"
-#include "ktest_baseline.h"
 
 #define HOSTILE_DIR		"test/hostile/"
 #define HOSTILE_MANIFEST	HOSTILE_DIR "MANIFEST"
@@ -159,7 +159,7 @@ static void test_hostile_file(struct ktest *t)
 	char file[KTEST_PARAM_DESC_SIZE], says[HOSTILE_SAYS_MAX];
 	char path[sizeof(HOSTILE_DIR) + KTEST_PARAM_DESC_SIZE];
 	struct module_loader_stats before, after;
-	struct module_baseline b;
+	struct ktest_baseline b;
 	int err;
 
 	if (!manifest(&end) ||
@@ -171,7 +171,7 @@ static void test_hostile_file(struct ktest *t)
 	snprintf(path, sizeof(path), HOSTILE_DIR "%s", file);
 	/* The storm at boot left modules holding most of the reserve. */
 	delete_all_modules();
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	module_loader_stats_get(&before);
 	pr_info("module_hostile: insmod %s\n", path);
 	err = insmod(path);
@@ -195,27 +195,27 @@ static void test_hostile_file(struct ktest *t)
 		if (!err)
 			unload_unexpected(file);
 	}
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* After all that, a real module still loads and unloads cleanly. */
 static void test_kernel_goes_on(struct ktest *t)
 {
-	struct module_baseline b;
+	struct ktest_baseline b;
 	struct module *kvm;
 
 	if (module_is_inkernel("kvm")) {
 		ktest_skip(t, "kvm is loaded already");
 		return;
 	}
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
 	rcu_read_lock();
 	kvm = find_module("kvm");
 	KTEST_EXPECT_TRUE(t, kvm && kvm->state == MODULE_STATE_LIVE);
 	rcu_read_unlock();
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 static struct ktest_case module_hostile_cases[] = {

@@ -4,20 +4,22 @@
  *
  * Each case starts from no demo module loaded and ends there, and checks
  * that what the loads took came back exactly: the reserved per-CPU
- * chunk's use, module-area pages and kmalloc objects (the leak counters).
+ * chunk's use, module-area pages, kmalloc objects, the loader's own
+ * accounting and the module list (LEAK_MODULE_LOAD, the leak baseline of
+ * <kernel/ktest/baseline.h>).
  */
 #include <kernel/errno.h>
 #include <kernel/initrd.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest/baseline.h>
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/module.h>
 #include <kernel/percpu.h>
 #include <kernel/rcupdate.h>
 #include <kernel/smp.h>
-#include "../sched/ktest_threads.h"
 #include "internal.h"
-#include "ktest_baseline.h"
 
 static const char *const demo_modules[] = {
 	"kvm", "kvm_intel", "acpi_cpufreq", "coretemp",
@@ -51,12 +53,12 @@ static struct module *live_module(const char *name)
 
 /* From no module loaded: a baseline, then kvm alone; NULL (and the test
  * failed) when it is not LIVE. */
-static struct module *load_kvm_alone(struct ktest *t, struct module_baseline *b)
+static struct module *load_kvm_alone(struct ktest *t, struct ktest_baseline *b)
 {
 	struct module *kvm;
 
 	unload_all(t);
-	module_baseline_take(b);
+	ktest_baseline_take(b, LEAK_MODULE_LOAD);
 	KTEST_EXPECT_EQ(t, modprobe("kvm"), 0);
 	kvm = live_module("kvm");
 	KTEST_EXPECT_TRUE(t, kvm != NULL);
@@ -65,10 +67,10 @@ static struct module *load_kvm_alone(struct ktest *t, struct module_baseline *b)
 
 static void test_load_all(struct ktest *t)
 {
-	struct module_baseline b;
+	struct ktest_baseline b;
 
 	unload_all(t);
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++) {
 		int err = modprobe(demo_modules[i]);
 
@@ -82,13 +84,13 @@ static void test_load_all(struct ktest *t)
 	unload_all(t);
 	for (unsigned int i = 0; i < ARRAY_SIZE(demo_modules); i++)
 		KTEST_EXPECT_TRUE(t, find_module_all(demo_modules[i], true) == NULL);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* kvm's struct kvm_cpu starts with the CPU number its init wrote there. */
 static void test_percpu_every_cpu(struct ktest *t)
 {
-	struct module_baseline b;
+	struct ktest_baseline b;
 	struct module *kvm;
 	size_t used;
 	uint64_t var;
@@ -97,7 +99,7 @@ static void test_percpu_every_cpu(struct ktest *t)
 	kvm = load_kvm_alone(t, &b);
 	if (!kvm)
 		return;
-	used = pcpu_reserved_used() - b.reserved_used;
+	used = pcpu_reserved_used() - b.percpu_reserved;
 	KTEST_EXPECT_EQ(t, kvm->percpu_size, 304);
 	KTEST_EXPECT_EQ(t, kvm->percpu_align, 32);
 	KTEST_EXPECT_TRUE(t, used >= 304 && used < 304 + 32);
@@ -112,7 +114,7 @@ static void test_percpu_every_cpu(struct ktest *t)
 				   "CPU %u's kvm_cpu.cpu is %u", cpu, *p);
 	}
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* kvm_intel links against kvm's exports, and kvm counts it on every CPU. */
@@ -121,10 +123,10 @@ static void test_exports_across_modules(struct ktest *t)
 	struct module *kvm, *vmx;
 	struct module_use *use;
 	unsigned int (*enabled_cpus)(void);
-	struct module_baseline b;
+	struct ktest_baseline b;
 
 	unload_all(t);
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	KTEST_EXPECT_EQ(t, modprobe("kvm_intel"), 0);
 	kvm = live_module("kvm");
 	vmx = live_module("kvm_intel");
@@ -150,13 +152,13 @@ static void test_exports_across_modules(struct ktest *t)
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), -ENOENT);
 out:
 	unload_all(t);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* A reference (try_module_get) keeps a module in; module_put lets go. */
 static void test_reference_held(struct ktest *t)
 {
-	struct module_baseline b;
+	struct ktest_baseline b;
 	struct module *kvm;
 
 	kvm = load_kvm_alone(t, &b);
@@ -167,28 +169,28 @@ static void test_reference_held(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, live_module("kvm") == kvm);
 	module_put(kvm);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* A second load of a LIVE module: -EEXIST, and nothing kept. */
 static void test_second_load_eexist(struct ktest *t)
 {
 	struct module_loader_stats before, after;
-	struct module_baseline b, loaded;
+	struct ktest_baseline b, loaded;
 
 	unload_all(t);
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
-	module_baseline_take(&loaded);
+	ktest_baseline_take(&loaded, LEAK_MODULE_LOAD);
 	module_loader_stats_get(&before);
 	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
 	module_loader_stats_get(&after);
-	module_baseline_expect(t, &loaded);
+	KTEST_EXPECT_NO_LEAK(t, &loaded);
 	KTEST_EXPECT_EQ(t, after.loads_failed, before.loads_failed + 1);
 	KTEST_EXPECT_TRUE(t, after.dup_bytes > before.dup_bytes);
 	KTEST_EXPECT_EQ(t, after.modmem_in_flight, before.modmem_in_flight);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* ---- two CPUs load kvm at the same moment ---- */
@@ -210,7 +212,7 @@ static void test_concurrent_load(struct ktest *t)
 {
 	unsigned int cpus[2] = { 0, kt_next_online(0) };
 	struct task_struct *k[2];
-	struct module_baseline b;
+	struct ktest_baseline b;
 	size_t peak;
 
 	if (cpus[1] == cpus[0]) {
@@ -218,7 +220,7 @@ static void test_concurrent_load(struct ktest *t)
 		return;
 	}
 	unload_all(t);
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	race_go = 0;
 	pcpu_reserved_peak_reset();
 	for (int i = 0; i < 2; i++)
@@ -227,7 +229,7 @@ static void test_concurrent_load(struct ktest *t)
 	WRITE_ONCE(race_go, 1);
 	for (int i = 0; i < 2; i++)
 		kt_reap(t, k[i], KT_REAP_TIMEOUT * 3);
-	peak = pcpu_reserved_peak() - b.reserved_used;
+	peak = pcpu_reserved_peak() - b.percpu_reserved;
 	/* One loads, one finds it: -EEXIST (after waiting, if it came second
 	 * while the first was UNFORMED or COMING). */
 	KTEST_EXPECT_EQ(t, race_result[0] + race_result[1], -EEXIST);
@@ -236,13 +238,13 @@ static void test_concurrent_load(struct ktest *t)
 	if (!loader_generation()->percpu_before_unique)
 		KTEST_EXPECT_TRUE(t, peak >= 304 && peak < 2 * 304);
 	KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /* An address inside a module's function names it, and the module. */
 static void test_symbol_in_module(struct ktest *t)
 {
-	struct module_baseline b;
+	struct ktest_baseline b;
 	struct module *kvm;
 	const char *name, *mod = NULL;
 	uint64_t addr, off, size;
@@ -290,7 +292,7 @@ static void test_generation_switch(struct ktest *t)
 		{ "idempotent", false, false, true },
 	};
 	const struct loader_generation *was = loader_generation();
-	struct module_baseline b;
+	struct ktest_baseline b;
 
 	KTEST_EXPECT_EQ(t, loader_nr_generations, ARRAY_SIZE(want));
 	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
@@ -314,7 +316,7 @@ static void test_generation_switch(struct ktest *t)
 	loader_end();
 
 	unload_all(t);
-	module_baseline_take(&b);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
 		KTEST_EXPECT_EQ(t, loader_generation_switch(want[i].name), 0);
 		KTEST_EXPECT_TRUE(t, loader_generation() == &loader_generations[i]);
@@ -324,7 +326,7 @@ static void test_generation_switch(struct ktest *t)
 		KTEST_EXPECT_EQ(t, delete_module("kvm"), 0);
 	}
 	KTEST_EXPECT_EQ(t, loader_generation_switch(was->name), 0);
-	module_baseline_expect(t, &b);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
 /*

@@ -41,6 +41,7 @@
 #include <kernel/errno.h>
 #include <kernel/initrd.h>
 #include <kernel/io.h>
+#include <kernel/ktest/baseline.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
@@ -389,11 +390,15 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	return 0;
 }
 
+/* What each round must give back once every module is unloaded: the
+ * reserved per-CPU chunk, module pages and kmalloc objects. */
+#define STORM_ROUND_LEAKS						\
+	(LEAK_PERCPU_RESERVED | LEAK_MODULE_PAGES | LEAK_KMALLOC_OBJECTS)
+
 int storm_run_requested(void)
 {
 	unsigned long rounds = storm_rounds;
-	size_t reserved0 = pcpu_reserved_used();
-	struct mm_stats mm0, mm;
+	struct ktest_baseline before, after;
 	unsigned int leaks = 0;
 
 	if (storm_get_list(&storm_list) || !storm_list.count)
@@ -401,26 +406,23 @@ int storm_run_requested(void)
 	module_set_jitter(storm_jitter);
 	/* The trace buffers first, so that the baseline includes them. */
 	module_trace_start();
-	vm_unmap_aliases();
-	mm_get_stats(&mm0);
+	ktest_baseline_take(&before, STORM_ROUND_LEAKS);
 	for (unsigned int r = 0; r < rounds; r++) {
 		if (storm_round(r, (unsigned int)rounds))
 			break;
 		if (rounds == 1)
 			break;
 		delete_all_modules();
-		vm_unmap_aliases();
-		mm_get_stats(&mm);
-		if (pcpu_reserved_used() != reserved0 ||
-		    mm.module_pages != mm0.module_pages ||
-		    mm.kmalloc_objects != mm0.kmalloc_objects) {
+		if (ktest_baseline_changed(&before, &after)) {
 			leaks++;
-			pr_err("storm: round %u left reserved %zu -> %zu bytes, module pages %llu -> %llu, kmalloc objects %llu -> %llu\n",
-			       r + 1, reserved0, pcpu_reserved_used(),
-			       (unsigned long long)mm0.module_pages,
-			       (unsigned long long)mm.module_pages,
-			       (unsigned long long)mm0.kmalloc_objects,
-			       (unsigned long long)mm.kmalloc_objects);
+			pr_err("storm: round %u left reserved %llu -> %llu bytes, module pages %llu -> %llu, kmalloc objects %llu -> %llu\n",
+			       r + 1,
+			       (unsigned long long)before.percpu_reserved,
+			       (unsigned long long)after.percpu_reserved,
+			       (unsigned long long)before.module_pages,
+			       (unsigned long long)after.module_pages,
+			       (unsigned long long)before.kmalloc_objects,
+			       (unsigned long long)after.kmalloc_objects);
 		}
 	}
 	if (rounds > 1)

@@ -13,9 +13,9 @@
  * waits for a grace period and poisons (then frees) them.  A reader that
  * ever meets a poisoned element proves a grace period was too short.
  */
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/rcupdate.h>
-#include "../sched/ktest_threads.h"
 
 #define READER_SPIN_US	30000
 

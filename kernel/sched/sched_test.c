@@ -3,9 +3,10 @@
  * are pinned, the tick preempts a busy thread, and a finished thread gives
  * back everything it took.  Every CPU online takes part.
  */
+#include <kernel/ktest/baseline.h>
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
-#include "ktest_threads.h"
 
 #define PIN_CHECKS	50
 
@@ -148,7 +149,7 @@ static void test_threads_exit_and_free(struct ktest *t)
 {
 	unsigned int n = MIN(4 * num_online_cpus(), 128u), cpu = 0;
 	struct task_struct **k;
-	struct mm_stats mm_before, mm_after;
+	struct ktest_baseline b;
 	struct sched_stats before, after;
 
 	if (n > 256)
@@ -158,7 +159,7 @@ static void test_threads_exit_and_free(struct ktest *t)
 		ktest_fail(t, __FILE__, __LINE__, "no memory");
 		return;
 	}
-	mm_get_stats(&mm_before);
+	ktest_baseline_take(&b, LEAK_VMAP_PAGES | LEAK_KMALLOC_OBJECTS);
 	sched_get_stats(&before);
 	for (unsigned int i = 0; i < n; i++) {
 		cpu = kt_next_online(cpu);
@@ -167,12 +168,10 @@ static void test_threads_exit_and_free(struct ktest *t)
 	}
 	for (unsigned int i = 0; i < n; i++)
 		KTEST_EXPECT_EQ(t, kt_reap(t, k[i], KT_REAP_TIMEOUT), 3 * i);
-	mm_get_stats(&mm_after);
+	KTEST_EXPECT_NO_LEAK(t, &b);
 	sched_get_stats(&after);
 	KTEST_EXPECT_EQ(t, after.threads_created - before.threads_created, n);
 	KTEST_EXPECT_EQ(t, after.threads_freed - before.threads_freed, n);
-	KTEST_EXPECT_EQ(t, mm_after.vmap_pages, mm_before.vmap_pages);
-	KTEST_EXPECT_EQ(t, mm_after.kmalloc_objects, mm_before.kmalloc_objects);
 	kfree(k);
 }
 

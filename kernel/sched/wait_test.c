@@ -8,9 +8,9 @@
  * wait that used up more than half its time counts as a lost wake-up
  * and fails the test (and no test can hang).
  */
+#include <kernel/ktest/threads.h>
 #include <kernel/mm.h>
 #include <kernel/string.h>
-#include "ktest_threads.h"
 
 #define PING_TIMEOUT	(10 * HZ)	/* half of it: no host stall is that long */
 

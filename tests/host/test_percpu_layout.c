@@ -1,6 +1,6 @@
 /*
  * tests/host/test_percpu_layout.c - the first chunk's arithmetic
- * (kernel/percpu_layout.c): unit sizing and per-CPU offsets.
+ * (mm/percpu-layout.c): unit sizing and per-CPU offsets.
  *
  * Every static size from 0 to 1 MiB (in steps) against the rules the
  * per-CPU allocator relies on: s+r+d = u, u a power-of-two number of
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../kernel/percpu_layout.c"
+#include "../../mm/percpu-layout.c"
 
 #define PAGE	4096UL
 

@@ -1,10 +1,10 @@
 /*
- * kernel/percpu_setup.c - the first per-CPU chunk: one copy of the
+ * mm/percpu-setup.c - the first per-CPU chunk: one copy of the
  * .data..percpu template per possible CPU, and GS base pointing at it.
  *
  * Linux: mm/percpu.c (pcpu_embed_first_chunk) and arch/x86/kernel/
  * setup_percpu.c (setup_per_cpu_areas).  The layout arithmetic is pure
- * and lives in kernel/percpu_layout.c; this file is the glue: page
+ * and lives in mm/percpu-layout.c; this file is the glue: page
  * allocation, copying, the GS base MSR (Intel SDM vol. 3A, 3.4.4
  * "Segment Loading Instructions in IA-32e Mode": IA32_GS_BASE, 0xC0000101).
  *

@@ -1,11 +1,12 @@
 /*
- * kernel/sched/ktest_threads.h - helpers the scheduling, locking and RCU
- * test suites share: start a thread per CPU, and reap one without ever
- * waiting forever (a thread that does not finish is a failed test and a
- * reported leak, not a hung boot).
+ * include/kernel/ktest/threads.h - helpers the test suites that run
+ * threads share (scheduling, wait queues, locking, RCU, the module loader,
+ * the per-CPU allocator): start a thread pinned to a CPU, and reap one
+ * without ever waiting forever (a thread that does not finish is a failed
+ * test and a reported leak, not a hung boot).
  */
-#ifndef KERNEL_SCHED_KTEST_THREADS_H
-#define KERNEL_SCHED_KTEST_THREADS_H
+#ifndef KERNEL_KTEST_THREADS_H
+#define KERNEL_KTEST_THREADS_H
 
 #include <kernel/err.h>
 #include <kernel/ktest.h>

@@ -1,9 +1,9 @@
 /*
- * kernel/percpu_layout.c - the arithmetic of the first per-CPU chunk.
+ * mm/percpu-layout.c - the arithmetic of the first per-CPU chunk.
  *
  * Pure C over numbers and pointers, no kernel globals, so that
  * tests/host/test_percpu_layout.c compiles it on the host.  The glue that
- * allocates, copies and loads GS base is kernel/percpu_setup.c.
+ * allocates, copies and loads GS base is mm/percpu-setup.c.
  *
  * One unit per CPU, Linux's embedded first chunk (mm/percpu.c,
  * pcpu_embed_first_chunk):

@@ -1,5 +1,5 @@
 /*
- * kernel/percpu_test.c - KTAP suite "percpu": per-CPU variables as the
+ * mm/percpu-vars-test.c - KTAP suite "percpu": per-CPU variables as the
  * running kernel sees them, after setup_per_cpu_areas().
  *
  * Only the boot CPU exists today, so the N-CPU arithmetic is also checked

@@ -1,6 +1,6 @@
 /*
- * tests/host/test_percpu.c - the per-CPU chunk allocator (mm/percpu-chunk.c)
- * against a brute-force model, under ASan and UBSan.
+ * tests/host/test_percpu_chunk.c - the per-CPU chunk allocator
+ * (mm/percpu-chunk.c) against a brute-force model, under ASan and UBSan.
  *
  * The model keeps, per 4-byte granule, who owns it (free, hidden, or an
  * allocation's number).  After every step the chunk must agree with it:
