@@ -9,7 +9,7 @@
  * into the host tests, into tools/kocheck and into the fuzzer.  Failures
  * return a negative errno and set *reason to one line naming the check
  * that failed; the line lives in the load_info (or is a constant), so it
- * stays valid as long as the load_info does.
+ * stays valid as long as the load_info does.  module_refuse() formats it.
  *
  * The shapes follow Linux's kernel/module/internal.h (struct load_info)
  * and kernel/module/main.c (elf_validity_check, layout_sections,
@@ -19,8 +19,14 @@
 #ifndef KERNEL_MODULE_ELF_H
 #define KERNEL_MODULE_ELF_H
 
+#include <stdarg.h>
 #include <kernel/compiler.h>
 #include <kernel/elf.h>
+#ifdef HOST_TEST
+#include <stdio.h>
+#else
+#include <kernel/printk.h>
+#endif
 
 #define MODULE_ELF_NAME_MAX	56	/* Linux's MODULE_NAME_LEN, NUL included */
 #define MODULE_ELF_PAGE_SIZE	4096UL
@@ -45,6 +51,30 @@ struct load_info {
 	} index;
 	char reason_buf[192];		/* the last refusal, when formatted */
 };
+
+/*
+ * How elf.c and reloc.c refuse: format the line into info->reason_buf,
+ * point *reason at it and return err.
+ */
+static inline __printf(4, 5) int module_refuse(struct load_info *info,
+					       const char **reason, int err,
+					       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(info->reason_buf, sizeof(info->reason_buf), fmt, ap);
+	va_end(ap);
+	*reason = info->reason_buf;
+	return err;
+}
+
+/* Section i's name: the loader checked it lies inside .shstrtab. */
+static inline const char *module_sec_name(const struct load_info *info,
+					  unsigned int i)
+{
+	return info->secstrings + info->sechdrs[i].sh_name;
+}
 
 /* The parts of module memory (Linux's enum mod_mem_type, minus ro_after_init). */
 enum mod_mem_type {
