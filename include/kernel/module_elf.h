@@ -137,8 +137,10 @@ struct module_sec_map {
  * Resolve an undefined symbol: return 0 and set *value, -ENOENT when no
  * one exports it, or another negative errno when the symbol exists but
  * may not be used (-EPERM: GPL-only; -EBUSY: its owner is going away;
- * -ETIMEDOUT: its owner never finished loading; -ENOMEM).
+ * -ETIMEDOUT: its owner did not finish loading in MODULE_WAIT_SECONDS;
+ * -ENOMEM).
  */
+#define MODULE_WAIT_SECONDS	30	/* Linux's resolve_symbol_wait() bound */
 typedef int (*module_resolve_fn)(void *ctx, const char *name, uint64_t *value);
 
 int module_elf_check(const void *image, size_t size,

@@ -53,7 +53,8 @@ static const char *resolve_error(int err)
 	case -EBUSY:
 		return "the module exporting it is going away";
 	case -ETIMEDOUT:
-		return "the module exporting it is still loading after 30 s";
+		return "the module exporting it is still loading after "
+		       __stringify(MODULE_WAIT_SECONDS) " s";
 	case -ENOMEM:
 		return "out of memory for the reference";
 	default:
