@@ -137,11 +137,16 @@ $(O)/font.c: tools/pf2font.py $(wildcard $(FONT_PF2))
 
 # The AP trampoline: assembled flat (no relocations, no ELF), then wrapped
 # into an object whose read-only data is the blob, between the symbols
-# _binary_trampoline_bin_start and _binary_trampoline_bin_end.
+# _binary_trampoline_bin_start and _binary_trampoline_bin_end.  Its -MD
+# list goes to trampoline.d, which the kernel objects' -include reads.
 $(O)/boot/trampoline.bin: boot/trampoline.asm
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  NASM    $< (flat)')
-	$(Q)$(NASM) -f bin $< -o $@
+	$(Q)$(NASM) -f bin -MD $(@:.bin=.d) -MP $< -o $@
+
+# NASM 2.16.01 (Debian 12's) leaves %include'd files out of the -MD list
+# (fixed in 2.16.02), so the two ways up to long mode name theirs here.
+$(O)/boot/multiboot2.o $(O)/boot/trampoline.bin: boot/longmode.inc
 
 $(O)/boot/trampoline.o: $(O)/boot/trampoline.bin
 	$(Q)cd $(O)/boot && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
