@@ -28,8 +28,6 @@
 #include <kernel/printk.h>
 #endif
 
-#define MODULE_ELF_NAME_MAX	56	/* Linux's MODULE_NAME_LEN, NUL included */
-#define MODULE_ELF_PAGE_SIZE	4096UL
 /* No real module comes near this; it keeps all sums far from overflow. */
 #define MODULE_ELF_MAX_PART	(64UL << 20)
 

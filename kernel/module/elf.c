@@ -27,6 +27,8 @@
  */
 #include <kernel/module_elf.h>
 #include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/module.h>
 #include <kernel/string.h>
 
 #define THIS_MODULE_SECTION	".gnu.linkonce.this_module"
@@ -351,9 +353,9 @@ static int check_modinfo(struct load_info *info, const char **reason)
 	}
 	if (!name || !*name)
 		return refuse(info, reason, MODINFO_SECTION ": no name= entry");
-	if (strlen(name) >= MODULE_ELF_NAME_MAX)
+	if (strlen(name) >= MODULE_NAME_LEN)
 		return refuse(info, reason, MODINFO_SECTION ": name longer than %d characters",
-			      MODULE_ELF_NAME_MAX - 1);
+			      MODULE_NAME_LEN - 1);
 	info->index.info = i;
 	info->name = name;
 	return 0;
@@ -451,7 +453,7 @@ int module_layout(struct load_info *info, struct module_layout_result *res,
 		place[i].offset = 0;
 		if (part == MOD_MEM_NONE)
 			continue;
-		if (align > MODULE_ELF_PAGE_SIZE)
+		if (align > PAGE_SIZE)
 			return refuse(info, reason,
 				      "section %u (%s): alignment %llu larger than a page",
 				      i, module_sec_name(info, i),
@@ -478,7 +480,7 @@ int module_layout(struct load_info *info, struct module_layout_result *res,
 	for (t = 0; t < MOD_MEM_NUM_TYPES; t++) {
 		uint64_t *region = mod_mem_is_init(t) ? &res->init_size : &res->core_size;
 
-		res->mem[t].size = ALIGN_UP(end[t], MODULE_ELF_PAGE_SIZE);
+		res->mem[t].size = ALIGN_UP(end[t], PAGE_SIZE);
 		res->mem[t].offset = *region;
 		*region += res->mem[t].size;
 	}
