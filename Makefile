@@ -281,7 +281,8 @@ $(O)/host/%: tests/host/%.c
 KOCHECK		:= $(O)/host/kocheck
 KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
-		   include/kernel/module_elf.h include/kernel/elf.h
+		   include/kernel/module_elf.h include/kernel/elf.h \
+		   include/kernel/module.h include/kernel/mm.h
 HOSTILE_OBJS	:= $(patsubst tests/hostile/%.c,$(O)/hostile-obj/%.o,$(wildcard tests/hostile/*.c))
 # gcc whatever CC is: mkhostile.py damages the layout GNU as writes (a
 # .shstrtab of its own, .rodata), and the expected refusals name it;
