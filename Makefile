@@ -24,6 +24,9 @@ Q :=
 else
 Q := @
 endif
+# $(call quiet,TAG,WHAT): a recipe's one line in Linux's short form,
+# "  CC      kernel/main.c"; nothing under V=1, which shows the command.
+quiet		= @$(if $(Q),printf '  %-7s %s\n' '$(1)' '$(2)')
 
 ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
@@ -53,7 +56,11 @@ endif
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T linker.ld
 
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
+# The host builds of kernel code (tests, tools, the fuzzer, the benchmark)
+# share the kernel's C dialect, warnings and headers, with -DHOST_TEST;
+# the tests and tools add the sanitizers.
+HOST_BASE_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST
+HOST_CFLAGS := $(HOST_BASE_CFLAGS) -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -MMD -MP
 
@@ -117,12 +124,12 @@ kernel: $(KERNEL)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC      $<')
+	$(call quiet,CC,$<)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(O)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  NASM    $<')
+	$(call quiet,NASM,$<)
 	$(Q)$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) -MP $< -o $@
 
 # The console font: GRUB's Unifont turned into C (tools/pf2font.py).
@@ -132,16 +139,21 @@ $(O)/font.c: tools/pf2font.py $(wildcard $(FONT_PF2))
 	@mkdir -p $(dir $@)
 	@test -f $(FONT_PF2) || { echo "error: font $(FONT_PF2) is missing:" \
 		"install grub-common (make deps) or set FONT_PF2=file.pf2" >&2; exit 1; }
-	@$(if $(Q),echo '  FONT    $@')
+	$(call quiet,FONT,$@)
 	$(Q)$(PYTHON) tools/pf2font.py $(FONT_PF2) $@
 
 # The AP trampoline: assembled flat (no relocations, no ELF), then wrapped
 # into an object whose read-only data is the blob, between the symbols
-# _binary_trampoline_bin_start and _binary_trampoline_bin_end.
+# _binary_trampoline_bin_start and _binary_trampoline_bin_end.  Its -MD
+# list goes to trampoline.d, which the kernel objects' -include reads.
 $(O)/boot/trampoline.bin: boot/trampoline.asm
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  NASM    $< (flat)')
-	$(Q)$(NASM) -f bin $< -o $@
+	$(call quiet,NASM,$< (flat))
+	$(Q)$(NASM) -f bin -MD $(@:.bin=.d) -MP $< -o $@
+
+# NASM 2.16.01 (Debian 12's) leaves %include'd files out of the -MD list
+# (fixed in 2.16.02), so the two ways up to long mode name theirs here.
+$(O)/boot/multiboot2.o $(O)/boot/trampoline.bin: boot/longmode.inc
 
 $(O)/boot/trampoline.o: $(O)/boot/trampoline.bin
 	$(Q)cd $(O)/boot && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
@@ -149,7 +161,7 @@ $(O)/boot/trampoline.o: $(O)/boot/trampoline.bin
 		trampoline.bin trampoline.o
 
 $(O)/font.o: $(O)/font.c
-	@$(if $(Q),echo '  CC      $<')
+	$(call quiet,CC,$<)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -Ikernel/console -c $< -o $@
 
 # Two links: the first with an empty symbol table gives the final text
@@ -161,7 +173,7 @@ $(O)/ksyms0.o: tools/ksyms.sh
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(O)/ksyms0.c -o $@
 
 $(KERNEL): $(KERNEL_OBJS) $(O)/ksyms0.o linker.ld tools/ksyms.sh
-	@$(if $(Q),echo '  LD      $@')
+	$(call quiet,LD,$@)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(O)/kernel.tmp $(KERNEL_OBJS) $(O)/ksyms0.o
 	$(Q)$(NM) -n $(O)/kernel.tmp | tools/ksyms.sh - > $(O)/ksyms.c
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(O)/ksyms.c -o $(O)/ksyms.o
@@ -191,7 +203,7 @@ modules: $(MODULE_KOS)
 
 $(O)/modules/%.o: modules/%.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC [M]  $<')
+	$(call quiet,CC [M],$<)
 	$(Q)$(CC) $(MODULE_CFLAGS) \
 		-DKBUILD_MODNAME='"$(notdir $(patsubst %/,%,$(dir $<)))"' -c $< -o $@
 
@@ -200,14 +212,14 @@ $(1)_OBJS := $$(patsubst modules/%.c,$$(O)/modules/%.o,$$(wildcard modules/$(1)/
 $$(O)/modules/$(1).o: $$($(1)_OBJS)
 	$$(Q)$$(LD) -r -o $$@ $$^
 $$(O)/modules/$(1).ko: $$(O)/modules/$(1).o $$(O)/modules/$(1).mod.o
-	@$$(if $$(Q),echo '  LD [M]  $$@')
+	$$(call quiet,LD [M],$$@)
 	$$(Q)$$(LD) -r --strip-debug -o $$@ $$^
 -include $$($(1)_OBJS:.o=.d)
 endef
 $(foreach m,$(MODULE_NAMES),$(eval $(call module_rules,$(m))))
 
 $(O)/modules/.modpost: $(MODULE_NAMES:%=$(O)/modules/%.o) $(KERNEL) tools/modpost.py
-	@$(if $(Q),echo '  MODPOST $(words $(MODULE_NAMES)) modules')
+	$(call quiet,MODPOST,$(words $(MODULE_NAMES)) modules)
 	$(Q)$(PYTHON) tools/modpost.py --objdump $(OBJDUMP) --kernel $(KERNEL) \
 		--out $(O)/modules $(MODULE_NAMES:%=$(O)/modules/%.o)
 	@touch $@
@@ -253,7 +265,7 @@ run: deps
 
 $(O)/host/%: tests/host/%.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  HOSTCC  $<')
+	$(call quiet,HOSTCC,$<)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@ -lcmocka
 
 -include $(HOST_TESTS:=.d)
@@ -269,7 +281,8 @@ $(O)/host/%: tests/host/%.c
 KOCHECK		:= $(O)/host/kocheck
 KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
-		   include/kernel/module_elf.h include/kernel/elf.h
+		   include/kernel/module_elf.h include/kernel/elf.h \
+		   include/kernel/module.h include/kernel/mm.h
 HOSTILE_OBJS	:= $(patsubst tests/hostile/%.c,$(O)/hostile-obj/%.o,$(wildcard tests/hostile/*.c))
 # gcc whatever CC is: mkhostile.py damages the layout GNU as writes (a
 # .shstrtab of its own, .rodata), and the expected refusals name it;
@@ -282,19 +295,19 @@ FUZZ_CC		?= clang
 
 $(KOCHECK): $(KOCHECK_SRCS) tools/kocheck/kocheck.h $(MODULE_CORE)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  HOSTCC  $@')
+	$(call quiet,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(KOCHECK_SRCS) -o $@
 
 $(O)/hostile-obj/%.o: tests/hostile/%.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  CC [M]  $<')
+	$(call quiet,CC [M],$<)
 	$(Q)$(HOSTILE_CC) $(HOSTILE_CFLAGS) -c $< -o $@
 
 -include $(HOSTILE_OBJS:.o=.d)
 
 # Made afresh: a file a past version made must not linger in the initrd.
 $(HOSTILE): $(HOSTILE_OBJS) tests/hostile/mkhostile.py
-	@$(if $(Q),echo '  HOSTILE $(dir $@)')
+	$(call quiet,HOSTILE,$(dir $@))
 	$(Q)rm -rf $(dir $@)
 	$(Q)$(PYTHON) tests/hostile/mkhostile.py $(O)/hostile-obj/valid.o $(dir $@) \
 		$(filter-out %/valid.o,$(HOSTILE_OBJS))
@@ -304,9 +317,8 @@ $(O)/host/test_module_elf: HOST_CFLAGS += -DHOSTILE_DIR='"$(abspath $(O)/hostile
 
 $(FUZZER): tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c tools/kocheck/kocheck.h $(MODULE_CORE)
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  FUZZCC  $@')
-	$(Q)$(FUZZ_CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(call quiet,FUZZCC,$@)
+	$(Q)$(FUZZ_CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -fsanitize=fuzzer \
 		tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c -o $@
 
 # The corpus starts from the hostile modules and any built .ko files.
@@ -345,11 +357,11 @@ test-kvm: deps
 	$(Q)$(PYTHON) tests/run.py --build $(O) --kvm
 
 # Benchmarks: timing figures, never pass/fail.  Optimised, no sanitizers.
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -DHOST_TEST -MMD -MP
+BENCH_CFLAGS := $(HOST_BASE_CFLAGS) -O2 -MMD -MP
 
 $(O)/tools/percpu-bench: tools/percpu-bench.c
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo '  HOSTCC  $<')
+	$(call quiet,HOSTCC,$<)
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $< -o $@
 
 -include $(O)/tools/percpu-bench.d

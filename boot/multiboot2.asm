@@ -15,6 +15,8 @@
 ;   4. jump to the higher half, set up the boot stack, call kmain().
 ; kmain() replaces these page tables with its own (mm/paging.c).
 
+%include "boot/longmode.inc"
+
 %define MB2_MAGIC         0xE85250D6
 %define MB2_ARCH_I386     0
 %define KERNEL_VMA        0xFFFFFFFF80000000
@@ -110,20 +112,20 @@ _start32:
 	mov cr3, eax
 
 	mov eax, cr4
-	or eax, (1 << 5)		; PAE
+	or eax, CR4_PAE
 	mov cr4, eax
 
-	mov ecx, 0xC0000080		; IA32_EFER
+	mov ecx, MSR_EFER
 	rdmsr
-	or eax, (1 << 8)		; LME
+	or eax, EFER_LME
 	test ebp, 1 << 20
 	jz .no_nx
-	or eax, (1 << 11)		; NXE
+	or eax, EFER_NXE
 .no_nx:
 	wrmsr
 
 	mov eax, cr0
-	or eax, (1 << 31) | (1 << 16) | 1	; PG, WP, PE
+	or eax, CR0_PG | CR0_WP | CR0_PE
 	mov cr0, eax
 
 	lgdt [boot_gdt_ptr]
@@ -149,13 +151,7 @@ _start32:
 
 bits 64
 .long_mode:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	xor ax, ax
-	mov fs, ax
-	mov gs, ax
+	load_data_segments
 	mov rax, start64
 	jmp rax
 
@@ -164,7 +160,7 @@ align 8
 boot_gdt:
 	dq 0
 	dq 0x00AF9A000000FFFF		; 0x08: 64-bit code, DPL 0
-	dq 0x00CF92000000FFFF		; 0x10: data, DPL 0
+	dq 0x00CF92000000FFFF		; 0x10 (BOOT_DS): data, DPL 0
 boot_gdt_end:
 boot_gdt_ptr:
 	dw boot_gdt_end - boot_gdt - 1

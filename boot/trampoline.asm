@@ -16,6 +16,8 @@
 ; tables (params.cr3, built by smpboot.c below 4 GiB) map this page at its
 ; own address and the kernel in the higher half.
 
+%include "boot/longmode.inc"
+
 bits 16
 section .text
 org 0
@@ -40,7 +42,7 @@ align 8
 gdt:
 	dq 0
 	dq 0x00CF9A000000FFFF	; 0x08: 32-bit code, flat
-	dq 0x00CF92000000FFFF	; 0x10: data, flat
+	dq 0x00CF92000000FFFF	; 0x10 (BOOT_DS): data, flat
 	dq 0x00AF9A000000FFFF	; 0x18: 64-bit code
 gdt_end:
 gdt_ptr:
@@ -72,40 +74,31 @@ real_mode_entry:
 
 	lgdt [gdt_ptr]
 	mov eax, cr0
-	or eax, 1			; PE
+	or eax, CR0_PE
 	mov cr0, eax
 	jmp far dword [pm32_ptr]
 
 bits 32
 pm32:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	xor ax, ax
-	mov fs, ax
-	mov gs, ax
+	load_data_segments
 
 	mov eax, cr4
-	or eax, (1 << 5)		; PAE
+	or eax, CR4_PAE
 	mov cr4, eax
 	mov eax, [ebx + p_cr3]
 	mov cr3, eax
-	mov ecx, 0xC0000080		; IA32_EFER
+	mov ecx, MSR_EFER
 	mov eax, [ebx + p_efer]
 	mov edx, [ebx + p_efer + 4]
 	wrmsr
 	mov eax, cr0
-	or eax, (1 << 31) | (1 << 16)	; PG, WP
+	or eax, CR0_PG | CR0_WP
 	mov cr0, eax
 	jmp far dword [ebx + lm64_ptr]
 
 bits 64
 lm64:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	load_data_segments		; FS and GS: null again
 	mov rsp, [rbx + p_stack]
 	mov rdi, [rbx + p_cpu]
 	mov rax, [rbx + p_entry]

@@ -119,14 +119,6 @@ EXPORT_SYMBOL(strrchr);
 
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
+	return kernel_strlcpy(dst, src, size);
 }
 EXPORT_SYMBOL(strlcpy);

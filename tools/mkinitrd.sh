@@ -19,7 +19,7 @@ MOTD
 if [ -n "${MODULES_DIR:-}" ] && [ -d "$MODULES_DIR" ]; then
 	find "$MODULES_DIR" -maxdepth 1 -name '*.ko' -exec cp {} "$stage/lib/modules/" \;
 fi
-# The storm's module list (modules/storm.conf; issue 6).
+# The storm's module list (modules/storm.conf).
 if [ -n "${STORM_CONF:-}" ]; then
 	cp "$STORM_CONF" "$stage/etc/storm.conf"
 fi

@@ -36,4 +36,8 @@
 
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 
+/* A macro's value as a string literal: __stringify(30) is "30". */
+#define __stringify_1(x)	#x
+#define __stringify(x)		__stringify_1(x)
+
 #endif

@@ -9,7 +9,7 @@
  * into the host tests, into tools/kocheck and into the fuzzer.  Failures
  * return a negative errno and set *reason to one line naming the check
  * that failed; the line lives in the load_info (or is a constant), so it
- * stays valid as long as the load_info does.
+ * stays valid as long as the load_info does.  module_refuse() formats it.
  *
  * The shapes follow Linux's kernel/module/internal.h (struct load_info)
  * and kernel/module/main.c (elf_validity_check, layout_sections,
@@ -19,11 +19,15 @@
 #ifndef KERNEL_MODULE_ELF_H
 #define KERNEL_MODULE_ELF_H
 
+#include <stdarg.h>
 #include <kernel/compiler.h>
 #include <kernel/elf.h>
+#ifdef HOST_TEST
+#include <stdio.h>
+#else
+#include <kernel/printk.h>
+#endif
 
-#define MODULE_ELF_NAME_MAX	56	/* Linux's MODULE_NAME_LEN, NUL included */
-#define MODULE_ELF_PAGE_SIZE	4096UL
 /* No real module comes near this; it keeps all sums far from overflow. */
 #define MODULE_ELF_MAX_PART	(64UL << 20)
 
@@ -45,6 +49,30 @@ struct load_info {
 	} index;
 	char reason_buf[192];		/* the last refusal, when formatted */
 };
+
+/*
+ * How elf.c and reloc.c refuse: format the line into info->reason_buf,
+ * point *reason at it and return err.
+ */
+static inline __printf(4, 5) int module_refuse(struct load_info *info,
+					       const char **reason, int err,
+					       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(info->reason_buf, sizeof(info->reason_buf), fmt, ap);
+	va_end(ap);
+	*reason = info->reason_buf;
+	return err;
+}
+
+/* Section i's name: the loader checked it lies inside .shstrtab. */
+static inline const char *module_sec_name(const struct load_info *info,
+					  unsigned int i)
+{
+	return info->secstrings + info->sechdrs[i].sh_name;
+}
 
 /* The parts of module memory (Linux's enum mod_mem_type, minus ro_after_init). */
 enum mod_mem_type {
@@ -107,8 +135,10 @@ struct module_sec_map {
  * Resolve an undefined symbol: return 0 and set *value, -ENOENT when no
  * one exports it, or another negative errno when the symbol exists but
  * may not be used (-EPERM: GPL-only; -EBUSY: its owner is going away;
- * -ETIMEDOUT: its owner never finished loading; -ENOMEM).
+ * -ETIMEDOUT: its owner did not finish loading in MODULE_WAIT_SECONDS;
+ * -ENOMEM).
  */
+#define MODULE_WAIT_SECONDS	30	/* Linux's resolve_symbol_wait() bound */
 typedef int (*module_resolve_fn)(void *ctx, const char *name, uint64_t *value);
 
 int module_elf_check(const void *image, size_t size,

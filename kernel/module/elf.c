@@ -25,34 +25,19 @@
  * __versions (no modversions), no ro_after_init part, alignment above a
  * page is refused instead of honoured.
  */
-#include <stdarg.h>
 #include <kernel/module_elf.h>
 #include <kernel/errno.h>
+#include <kernel/mm.h>
+#include <kernel/module.h>
 #include <kernel/string.h>
-#ifdef HOST_TEST
-#include <stdio.h>
-#else
-#include <kernel/printk.h>
-#endif
 
 #define THIS_MODULE_SECTION	".gnu.linkonce.this_module"
 #define MODINFO_SECTION		".modinfo"
 #define PERCPU_SECTION		".data..percpu"
 
-static int refuse(struct load_info *info, const char **reason,
-		  const char *fmt, ...) __printf(3, 4);
-
-static int refuse(struct load_info *info, const char **reason,
-		  const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(info->reason_buf, sizeof(info->reason_buf), fmt, ap);
-	va_end(ap);
-	*reason = info->reason_buf;
-	return -ENOEXEC;
-}
+/* Every check here refuses a malformed image, and that is -ENOEXEC. */
+#define refuse(info, reason, ...) \
+	module_refuse(info, reason, -ENOEXEC, __VA_ARGS__)
 
 /* [off, off + size) inside [0, len), with no sum that can wrap. */
 static bool range_ok(uint64_t off, uint64_t size, uint64_t len)
@@ -63,11 +48,6 @@ static bool range_ok(uint64_t off, uint64_t size, uint64_t len)
 static bool is_pow2(uint64_t x)
 {
 	return x && !(x & (x - 1));
-}
-
-static const char *sec_name(const struct load_info *info, unsigned int i)
-{
-	return info->secstrings + info->sechdrs[i].sh_name;
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -280,31 +260,31 @@ static int check_relocs(struct load_info *info, const char **reason)
 		if (s->sh_type == SHT_REL)
 			return refuse(info, reason,
 				      "section %u (%s): SHT_REL relocations are not used on x86-64",
-				      i, sec_name(info, i));
+				      i, module_sec_name(info, i));
 		if (s->sh_type != SHT_RELA)
 			continue;
 		if (s->sh_entsize != sizeof(Elf64_Rela) ||
 		    s->sh_size % sizeof(Elf64_Rela) || s->sh_offset % 8)
 			return refuse(info, reason,
 				      "section %u (%s): relocation entry size %llu is not %zu",
-				      i, sec_name(info, i),
+				      i, module_sec_name(info, i),
 				      (unsigned long long)s->sh_entsize,
 				      sizeof(Elf64_Rela));
 		if (s->sh_link != info->index.sym)
 			return refuse(info, reason,
 				      "section %u (%s): relocations link to section %u, not the symbol table (%u)",
-				      i, sec_name(info, i), s->sh_link,
+				      i, module_sec_name(info, i), s->sh_link,
 				      info->index.sym);
 		if (s->sh_info == SHN_UNDEF || s->sh_info >= shnum)
 			return refuse(info, reason,
 				      "section %u (%s): relocated section %u out of range",
-				      i, sec_name(info, i), s->sh_info);
+				      i, module_sec_name(info, i), s->sh_info);
 		if (info->sechdrs[s->sh_info].sh_type == SHT_NOBITS &&
 		    (info->sechdrs[s->sh_info].sh_flags & SHF_ALLOC) &&
 		    s->sh_size)
 			return refuse(info, reason,
 				      "section %u (%s): relocates SHT_NOBITS section %u",
-				      i, sec_name(info, i), s->sh_info);
+				      i, module_sec_name(info, i), s->sh_info);
 	}
 	return 0;
 }
@@ -315,7 +295,7 @@ unsigned int module_find_section(const struct load_info *info,
 	unsigned int i;
 
 	for (i = 1; i < info->hdr->e_shnum; i++)
-		if (strcmp(sec_name(info, i), name) == 0)
+		if (strcmp(module_sec_name(info, i), name) == 0)
 			return i;
 	return 0;
 }
@@ -373,9 +353,9 @@ static int check_modinfo(struct load_info *info, const char **reason)
 	}
 	if (!name || !*name)
 		return refuse(info, reason, MODINFO_SECTION ": no name= entry");
-	if (strlen(name) >= MODULE_ELF_NAME_MAX)
+	if (strlen(name) >= MODULE_NAME_LEN)
 		return refuse(info, reason, MODINFO_SECTION ": name longer than %d characters",
-			      MODULE_ELF_NAME_MAX - 1);
+			      MODULE_NAME_LEN - 1);
 	info->index.info = i;
 	info->name = name;
 	return 0;
@@ -445,7 +425,8 @@ static int section_part(const struct load_info *info, unsigned int i)
 		return MOD_MEM_PERCPU;
 	if (i == info->index.info)
 		return MOD_MEM_NONE;	/* read from the image, never loaded */
-	base = starts_with(sec_name(info, i), ".init") ? MOD_INIT_TEXT : MOD_TEXT;
+	base = starts_with(module_sec_name(info, i), ".init") ?
+	       MOD_INIT_TEXT : MOD_TEXT;
 	if (s->sh_flags & SHF_EXECINSTR)
 		return base + (MOD_TEXT - MOD_TEXT);
 	if (!(s->sh_flags & SHF_WRITE))
@@ -472,14 +453,16 @@ int module_layout(struct load_info *info, struct module_layout_result *res,
 		place[i].offset = 0;
 		if (part == MOD_MEM_NONE)
 			continue;
-		if (align > MODULE_ELF_PAGE_SIZE)
+		if (align > PAGE_SIZE)
 			return refuse(info, reason,
 				      "section %u (%s): alignment %llu larger than a page",
-				      i, sec_name(info, i), (unsigned long long)align);
+				      i, module_sec_name(info, i),
+				      (unsigned long long)align);
 		if (s->sh_size > MODULE_ELF_MAX_PART)
 			return refuse(info, reason,
 				      "section %u (%s): %llu bytes, more than a module may have",
-				      i, sec_name(info, i), (unsigned long long)s->sh_size);
+				      i, module_sec_name(info, i),
+				      (unsigned long long)s->sh_size);
 		if (part == MOD_MEM_PERCPU) {
 			res->percpu_size = s->sh_size;
 			res->percpu_align = align;
@@ -491,12 +474,13 @@ int module_layout(struct load_info *info, struct module_layout_result *res,
 		if (end[part] > MODULE_ELF_MAX_PART)
 			return refuse(info, reason,
 				      "section %u (%s): module part larger than %lu bytes",
-				      i, sec_name(info, i), MODULE_ELF_MAX_PART);
+				      i, module_sec_name(info, i),
+				      MODULE_ELF_MAX_PART);
 	}
 	for (t = 0; t < MOD_MEM_NUM_TYPES; t++) {
 		uint64_t *region = mod_mem_is_init(t) ? &res->init_size : &res->core_size;
 
-		res->mem[t].size = ALIGN_UP(end[t], MODULE_ELF_PAGE_SIZE);
+		res->mem[t].size = ALIGN_UP(end[t], PAGE_SIZE);
 		res->mem[t].offset = *region;
 		*region += res->mem[t].size;
 	}

@@ -30,30 +30,9 @@
  * knows where module memory is.  Values are computed in uint64_t, where
  * wrapping is defined, and checked before they are stored.
  */
-#include <stdarg.h>
 #include <kernel/module_elf.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
-#ifdef HOST_TEST
-#include <stdio.h>
-#else
-#include <kernel/printk.h>
-#endif
-
-static int reloc_fail(struct load_info *info, const char **reason, int err,
-		const char *fmt, ...) __printf(4, 5);
-
-static int reloc_fail(struct load_info *info, const char **reason, int err,
-		const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(info->reason_buf, sizeof(info->reason_buf), fmt, ap);
-	va_end(ap);
-	*reason = info->reason_buf;
-	return err;
-}
 
 static const char *mod_name(const struct load_info *info)
 {
@@ -65,11 +44,6 @@ static const char *sym_name(const struct load_info *info, unsigned int i)
 	return info->strtab + info->symtab[i].st_name;
 }
 
-static const char *rel_sec_name(const struct load_info *info, unsigned int i)
-{
-	return info->secstrings + info->sechdrs[i].sh_name;
-}
-
 /* Why a resolver refused a symbol it found (module_resolve_fn's errors). */
 static const char *resolve_error(int err)
 {
@@ -79,7 +53,8 @@ static const char *resolve_error(int err)
 	case -EBUSY:
 		return "the module exporting it is going away";
 	case -ETIMEDOUT:
-		return "the module exporting it is still loading after 30 s";
+		return "the module exporting it is still loading after "
+		       __stringify(MODULE_WAIT_SECONDS) " s";
 	case -ENOMEM:
 		return "out of memory for the reference";
 	default:
@@ -103,7 +78,7 @@ int module_simplify_symbols(struct load_info *info,
 		switch (sym->st_shndx) {
 		case SHN_COMMON:
 			/* Linux's words: a tentative definition has no home. */
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: please compile with -fno-common (symbol %s is SHN_COMMON)",
 				    mod_name(info), name);
 		case SHN_ABS:
@@ -117,7 +92,7 @@ int module_simplify_symbols(struct load_info *info,
 			if (err == 0)
 				break;
 			if (err != -ENOENT)
-				return reloc_fail(info, reason, err,
+				return module_refuse(info, reason, err,
 					    "%s: cannot use symbol %s: %s",
 					    mod_name(info), name,
 					    resolve_error(err));
@@ -125,7 +100,7 @@ int module_simplify_symbols(struct load_info *info,
 				values[i] = 0;
 				break;
 			}
-			return reloc_fail(info, reason, -ENOENT,
+			return module_refuse(info, reason, -ENOENT,
 				    "%s: Unknown symbol %s", mod_name(info), name);
 		default:
 			/* Per-CPU symbols: map[pcpu].addr is the per-CPU base. */
@@ -182,31 +157,31 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 			width = 4;
 			break;
 		default:
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: Unknown rela relocation type %llu in section %u (%s)",
 				    mod_name(info), (unsigned long long)type,
-				    relsec, rel_sec_name(info, relsec));
+				    relsec, module_sec_name(info, relsec));
 		}
 		if (off > ts->sh_size || width > ts->sh_size - off)
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: %s relocation %llu at offset %#llx outside section %u (%s, %llu bytes)",
 				    mod_name(info), rela_type_name(type),
 				    (unsigned long long)i, (unsigned long long)off,
-				    target, rel_sec_name(info, target),
+				    target, module_sec_name(info, target),
 				    (unsigned long long)ts->sh_size);
 		if (symi >= info->num_syms)
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: relocation %llu in section %u (%s): symbol index %llu out of range",
 				    mod_name(info), (unsigned long long)i,
-				    relsec, rel_sec_name(info, relsec),
+				    relsec, module_sec_name(info, relsec),
 				    (unsigned long long)symi);
 		if (info->symtab[symi].st_shndx != SHN_UNDEF &&
 		    info->symtab[symi].st_shndx < SHN_LORESERVE &&
 		    !map[info->symtab[symi].st_shndx].loaded)
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: relocation %llu in section %u (%s) refers to unloaded section %u",
 				    mod_name(info), (unsigned long long)i,
-				    relsec, rel_sec_name(info, relsec),
+				    relsec, module_sec_name(info, relsec),
 				    info->symtab[symi].st_shndx);
 
 		loc = (char *)map[target].buf + off;
@@ -215,10 +190,11 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		memcpy(&old, loc, width);
 		/* As Linux: a hole already filled means a second application. */
 		if (old != 0)
-			return reloc_fail(info, reason, -ENOEXEC,
+			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: %s relocation at %s+%#llx: existing value is nonzero",
 				    mod_name(info), rela_type_name(type),
-				    rel_sec_name(info, target), (unsigned long long)off);
+				    module_sec_name(info, target),
+				    (unsigned long long)off);
 
 		switch (type) {
 		case R_X86_64_32:
@@ -242,10 +218,11 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		memcpy(loc, &val, width);	/* little-endian: the low bytes */
 		continue;
 overflow:
-		return reloc_fail(info, reason, -ENOEXEC,
+		return module_refuse(info, reason, -ENOEXEC,
 			    "%s: overflow in relocation type %s val %#llx at %s+%#llx (not compiled with -mcmodel=kernel?)",
 			    mod_name(info), rela_type_name(type),
-			    (unsigned long long)val, rel_sec_name(info, target),
+			    (unsigned long long)val,
+			    module_sec_name(info, target),
 			    (unsigned long long)off);
 	}
 	return 0;

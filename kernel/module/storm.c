@@ -9,7 +9,7 @@
  *	  and counts the outcome: loaded, -EEXIST, -EBUSY or failed
  *	  the boot CPU watches: a storm that stops making progress is
  *	  reported (which CPU, which step), never silently hung
- *	  then one line, the contract of ../shared/GUIDE.md:
+ *	  then one line, the storm line tools/stormlog.py parses:
  *
  *	storm: loader=MODE cpus=N requests=R loaded=L eexist=E ebusy=B
  *	       failed=F reserved_peak=B reserved_size=B modmem_peak=B

@@ -15,20 +15,6 @@
 #include <kernel/string.h>
 #include <kernel/errno.h>
 
-/* The kernel has strlcpy (kernel/string.c); glibc 2.36 does not. */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
-}
-
 #include "../../kernel/cmdline.c"
 
 static struct cmdline cl;
