@@ -50,7 +50,6 @@
 #include <kernel/time.h>
 #include "internal.h"
 
-#define MODULE_WAIT_SECONDS	30	/* Linux's resolve_symbol_wait() bound */
 
 LIST_HEAD(modules);
 DEFINE_MUTEX(module_mutex);
