@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """tools/stormlog.py - read the storm's lines out of a serial log.
 
-Shared by tools/trace2svg.py and tools/compare.py, and tested on its own by
-tests/tools_check.py.  Standard library only: parsing needs no matplotlib.
+Shared by tools/trace2svg.py, tools/compare.py and the tests' storm boots
+(tests/storm_checks.py), and tested on its own by tests/tools_check.py.
+Standard library only: parsing needs no matplotlib.
 
 The kernel prints, at the end of the storm (a stable line: scripts read it):
 
