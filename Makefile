@@ -378,7 +378,7 @@ COMPARE_LOGS	= $(foreach m,$(STORM_MODES),$(foreach n,$(STORM_CPUS),$(O)/compare
 storm_image = $(MAKE) --no-print-directory iso ISO=$(1) \
 	CMDLINE="$(strip poweroff isa_debug_exit loader=$(2) $(3) $(CMDLINE))"
 # $(call storm_boot,ISO,CPUS,LOG): the serial log to LOG; QEMU's status.
-storm_boot = env -u DISPLAY -u WAYLAND_DISPLAY timeout -k 10 $$((90 + 3 * $(2))) \
+storm_boot = env -u DISPLAY -u WAYLAND_DISPLAY timeout -k 10 $$($(PYTHON) tests/boots.py --timeout bios $(2)) \
 	tools/run-qemu.sh --iso $(1) --smp $(2) --mem $(STORM_MEM) --debug-exit \
 	--accel $(call accel,tcg) --cache $(O)/accel > $(3)
 

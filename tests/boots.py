@@ -7,15 +7,35 @@ memory, emulator), the exit status QEMU must give and the regexes its
 serial log (or its screen) must and must not match.  tests/harness.py
 runs one; tests/run.py picks the lists each target runs.  The storm's
 boots, and the checks across their logs, are in tests/storm_checks.py.
+
+How long a boot may take is decided here, once (boot_timeout()).  The
+Makefile's storm boots (make trace, make compare) ask for it too:
+
+  tests/boots.py --timeout FIRMWARE SMP     prints the bound in seconds
 """
+import argparse
 import pathlib
 import re
+import sys
 from dataclasses import dataclass, field
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
 # QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
 EXIT_POWEROFF = 0
 EXIT_PANIC = 37
+
+# Bochs emulates every instruction, with its debugger built in: a boot
+# takes minutes, however many CPUs it has.
+BOCHS_TIMEOUT = 600
+
+
+def boot_timeout(firmware, smp, emulator='qemu'):
+    """Seconds a boot may take before it is killed.  Firmware and TCG both
+    slow down with many CPUs, so the bound grows with them; OVMF takes
+    longer than SeaBIOS to reach GRUB."""
+    if emulator == 'bochs':
+        return BOCHS_TIMEOUT
+    return (180 if firmware == 'uefi' else 90) + 3 * smp
 
 
 @dataclass
@@ -37,6 +57,10 @@ class Boot:
     screen: list = None     # regexes the screen text must match (no poweroff)
     screen_until: str = 'done: halted'  # the serial line after which to read it
     check: object = None    # check(log, report, name): more than regexes
+
+    def time_limit(self):
+        """The bound this boot runs under: its own, else boot_timeout()'s."""
+        return self.timeout or boot_timeout(self.firmware, self.smp, self.emulator)
 
 
 BANNER = r'^mkernel version \S+ \('
@@ -296,3 +320,18 @@ def kvm_boots():
                        reject=NO_FAULTS, ktap=True))
     return matrix
 
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--timeout', nargs=2, metavar=('FIRMWARE', 'SMP'), required=True,
+                    help="print the time bound of a QEMU boot, in seconds")
+    args = ap.parse_args()
+    firmware, smp = args.timeout
+    if firmware not in ('bios', 'uefi') or not smp.isdigit():
+        ap.error(f'--timeout bios|uefi CPUS, not "{firmware} {smp}"')
+    print(boot_timeout(firmware, int(smp)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
