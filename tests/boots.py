@@ -52,7 +52,7 @@ class Boot:
     reject: list = field(default_factory=list)    # regexes it must not match
     ktap: bool = False
     topology: str = None    # sockets,cores,threads
-    timeout: int = None     # seconds; default by firmware and emulator
+    timeout: int = None     # seconds; default: boot_timeout()
     emulator: str = 'qemu'  # or 'bochs' (x2APIC; BIOS only; no exit status)
     screen: list = None     # regexes the screen text must match (no poweroff)
     screen_until: str = 'done: halted'  # the serial line after which to read it
@@ -306,7 +306,7 @@ def bochs_boots():
 def kvm_boots():
     """make test-kvm: the boots where KVM's -cpu host differs from TCG's
     CPU: an x2APIC (the kernel switches to x2APIC mode), and real CPU
-    timing for SMP and the storm."""
+    timing for SMP and the storm (whose boots tests/run.py adds)."""
     common = 'poweroff isa_debug_exit'
     matrix = []
     for n, fw in ((1, 'bios'), (2, 'uefi'), (4, 'bios'), (8, 'uefi'), (16, 'bios'), (64, 'bios')):
