@@ -375,7 +375,8 @@ bench: $(O)/tools/percpu-bench
 # same moment under one loader= generation, and the kernel prints the
 # storm line; trace=1 adds each CPU's steps.  Each command line gets its
 # own image (the iso target under another ISO= name), booted without a
-# window under a time bound that grows with the CPUs, as in tests/run.py.
+# window under a time bound that grows with the CPUs: tests/boots.py's
+# boot_timeout(), the one the tests use.
 # Figures, not tests: a load that fails here is the story, not a bug.
 STORM_LOADERS	:= legacy seed unformed idempotent
 LOADER		?= unformed
@@ -390,7 +391,7 @@ COMPARE_LOGS	= $(foreach m,$(STORM_MODES),$(foreach n,$(STORM_CPUS),$(O)/compare
 storm_image = $(MAKE) --no-print-directory iso ISO=$(1) \
 	CMDLINE="$(strip poweroff isa_debug_exit loader=$(2) $(3) $(CMDLINE))"
 # $(call storm_boot,ISO,CPUS,LOG): the serial log to LOG; QEMU's status.
-storm_boot = env -u DISPLAY -u WAYLAND_DISPLAY timeout -k 10 $$((90 + 3 * $(2))) \
+storm_boot = env -u DISPLAY -u WAYLAND_DISPLAY timeout -k 10 $$($(PYTHON) tests/boots.py --timeout bios $(2)) \
 	tools/run-qemu.sh --iso $(1) --smp $(2) --mem $(STORM_MEM) --debug-exit \
 	--accel $(call accel,tcg) --cache $(O)/accel > $(3)
 

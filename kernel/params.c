@@ -109,7 +109,7 @@ bool boot_param_given(const void *var)
 /*
  * One line a parameter, in link order:
  *   params: key=watchdog_thresh type=uint default=10 value=2 accepts=a number in 0-3600 help=...
- * tools/params-table.py turns these lines into the README's table.
+ * tools/params_table.py turns these lines into the README's table.
  */
 int boot_params_run_requested(void)
 {

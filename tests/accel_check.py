@@ -178,7 +178,7 @@ def harness(tmp, build, report):
 
 if __name__ == '__main__':
     sys.path.insert(0, str(ROOT / 'tests'))
-    from run import Report  # noqa: E402
+    from harness import Report  # noqa: E402
     r = Report()
     check((ROOT / (sys.argv[1] if len(sys.argv) > 1 else 'build')).resolve(), r)
     sys.exit(r.summary())

@@ -14,12 +14,16 @@ built files without a loader (docs/modules.md):
     etc/storm.conf, whose every name is a built module.
 
 Run alone: tests/modules_check.py [BUILD]; tests/run.py calls check().
-A small reader of ELF section headers and of cpio "newc", so it needs only
-Python's standard library.
+The ELF files are read with pyelftools (Debian's python3-pyelftools,
+tools/deps.sh), not the kernel's own reader: a second opinion.  The cpio
+"newc" reader is a small one here.
 """
+import io
 import pathlib
-import struct
 import sys
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
 
 EXPECTED_DEPENDS = {'kvm': '', 'kvm_intel': 'kvm', 'acpi_cpufreq': '',
                     'coretemp': ''}
@@ -30,30 +34,30 @@ STRUCT_MODULE_NAME_OFFSET = 24      # state (4), pad (4), list (16)
 MODULE_NAME_LEN = 56
 
 
-def elf_sections(data):
-    """{name: (offset, size, addralign, type)}; raises ValueError."""
-    if data[:4] != b'\x7fELF':
-        raise ValueError('not ELF (bad magic)')
-    if data[4] != 2 or data[5] != 1:
-        raise ValueError(f'class {data[4]} data {data[5]}: not ELF64 LSB')
-    e_type, e_machine = struct.unpack_from('<HH', data, 16)
-    if e_type != 1:
-        raise ValueError(f'e_type {e_type}: not ET_REL')
-    if e_machine != 62:
-        raise ValueError(f'e_machine {e_machine}: not EM_X86_64')
-    shoff, = struct.unpack_from('<Q', data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', data, 0x3a)
-    if shentsize != 64 or shoff + shnum * 64 > len(data):
-        raise ValueError('section header table outside the file')
-    hdrs = [struct.unpack_from('<IIQQQQIIQQ', data, shoff + i * 64)
-            for i in range(shnum)]
-    stroff, strsize = hdrs[shstrndx][4], hdrs[shstrndx][5]
-    strtab = data[stroff:stroff + strsize]
-    sections = {}
-    for h in hdrs:
-        name = strtab[h[0]:strtab.index(b'\0', h[0])].decode()
-        sections[name] = (h[4], h[5], h[8], h[1])
-    return sections
+def relocatable(data):
+    """The ELFFile of data when it is an ELF64 little-endian relocatable
+    object for x86-64; else raises ValueError saying what it is."""
+    try:
+        elf = ELFFile(io.BytesIO(data))
+        if elf.elfclass != 64 or not elf.little_endian:
+            order = 'LSB' if elf.little_endian else 'MSB'
+            raise ValueError(f'ELF{elf.elfclass} {order}: not ELF64 LSB')
+        if elf['e_type'] != 'ET_REL':
+            raise ValueError(f'e_type {elf["e_type"]}: not ET_REL')
+        if elf['e_machine'] != 'EM_X86_64':
+            raise ValueError(f'e_machine {elf["e_machine"]}: not EM_X86_64')
+        end = elf['e_shoff'] + elf.num_sections() * elf['e_shentsize']
+        if end > len(data):
+            raise ValueError('section header table outside the file')
+    except ELFError as e:
+        raise ValueError(f'not a readable ELF file: {e}') from e
+    return elf
+
+
+def section_data(elf, name):
+    """The bytes of elf's section name, or None when it has none."""
+    section = elf.get_section_by_name(name)
+    return None if section is None else section.data()
 
 
 def cpio_files(data):
@@ -79,16 +83,17 @@ def cpio_files(data):
 def check_module(path):
     """A list of problems with one .ko (empty when it is right)."""
     name = path.stem
-    data = path.read_bytes()
     try:
-        secs = elf_sections(data)
-    except ValueError as e:
+        elf = relocatable(path.read_bytes())
+        modinfo = section_data(elf, '.modinfo')
+        this = section_data(elf, '.gnu.linkonce.this_module')
+        percpu = elf.get_section_by_name('.data..percpu')
+    except (ValueError, ELFError) as e:
         return [str(e)]
     problems = []
-    if '.modinfo' not in secs:
+    if modinfo is None:
         return ['no .modinfo section']
-    off, size, _, _ = secs['.modinfo']
-    info = [s.decode() for s in data[off:off + size].split(b'\0') if s]
+    info = [s.decode() for s in modinfo.split(b'\0') if s]
     keys = dict(s.split('=', 1) for s in info if '=' in s)
     if keys.get('name') != name:
         problems.append(f'.modinfo name={keys.get("name")}, expected {name}')
@@ -99,20 +104,17 @@ def check_module(path):
                         f'{EXPECTED_DEPENDS[name]}')
     if 'license' not in keys:
         problems.append('.modinfo has no license=')
-    this = secs.get('.gnu.linkonce.this_module')
-    if not this:
+    if this is None:
         problems.append('no .gnu.linkonce.this_module section')
     else:
-        off, size, _, _ = this
-        field = data[off + STRUCT_MODULE_NAME_OFFSET:
-                     off + STRUCT_MODULE_NAME_OFFSET + MODULE_NAME_LEN]
+        field = this[STRUCT_MODULE_NAME_OFFSET:
+                     STRUCT_MODULE_NAME_OFFSET + MODULE_NAME_LEN]
         got = field.split(b'\0')[0].decode(errors='replace')
         if got != name:
             problems.append(f'struct module name "{got}", expected "{name}"')
     if name in EXPECTED_PERCPU:
-        pc = secs.get('.data..percpu')
         want = EXPECTED_PERCPU[name]
-        got = (pc[1], pc[2]) if pc else None
+        got = None if percpu is None else (percpu['sh_size'], percpu['sh_addralign'])
         if got != want:
             problems.append(f'.data..percpu (size, align) {got}, expected {want}')
     return problems
@@ -127,9 +129,9 @@ def check(build, report):
     sizes = set()
     for ko in mods:
         problems = check_module(ko)
-        secs = elf_sections(ko.read_bytes()) if not problems else {}
-        if '.gnu.linkonce.this_module' in secs:
-            sizes.add(secs['.gnu.linkonce.this_module'][1])
+        if not problems:
+            elf = relocatable(ko.read_bytes())
+            sizes.add(elf.get_section_by_name('.gnu.linkonce.this_module')['sh_size'])
         report.add(f'modules: {ko.name}', not problems, '; '.join(problems))
     report.add('modules: one struct module size', len(sizes) == 1,
                f'sizes {sorted(sizes)}')

@@ -23,6 +23,7 @@ cpio			cpio
 /usr/include/cmocka.h	libcmocka-dev
 /usr/bin/python3	python3
 /usr/lib/python3/dist-packages/matplotlib/__init__.py	python3-matplotlib
+/usr/lib/python3/dist-packages/elftools/__init__.py	python3-pyelftools
 clang			clang
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev
 '

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """tools/stormlog.py - read the storm's lines out of a serial log.
 
-Shared by tools/trace2svg.py and tools/compare.py, and tested on its own by
-tests/tools_check.py.  Standard library only: parsing needs no matplotlib.
+Shared by tools/trace2svg.py, tools/compare.py and the tests' storm boots
+(tests/storm_checks.py), and tested on its own by tests/tools_check.py.
+Standard library only: parsing needs no matplotlib.
 
 The kernel prints, at the end of the storm (a stable line: scripts read it):
 
@@ -40,6 +41,14 @@ MODES = ('legacy', 'seed', 'unformed', 'idempotent')
 STORM_KEYS = ('loader', 'cpus', 'requests', 'loaded', 'eexist', 'ebusy',
               'failed', 'reserved_peak', 'reserved_size', 'modmem_peak',
               'dup_bytes', 'elapsed_us')
+# The storm line in full, as a regex for re.search(STORM_LINE, log, re.M):
+# every key above, in that order, the loader's name a word and the rest
+# numbers; keys added later may follow.  parse_storm() reads any storm
+# line; this is for a test that wants a whole one.  Anchored at the
+# start of the line, as the tests' other patterns are: the kernel prints
+# no timestamps.
+STORM_LINE = '^storm: ' + ' '.join(
+    rf'{key}=\w+' if key == 'loader' else rf'{key}=\d+' for key in STORM_KEYS)
 
 _STORM = re.compile(r'(?:^|\s)storm: (loader=\S+(?: \S+=\S*)*)\s*$')
 _BEGIN = re.compile(r'(?:^|\s)trace: begin((?: \S+=\S*)*)\s*$')
@@ -75,6 +84,13 @@ def parse_storm(text):
         if m:
             storm = parse_kv(m.group(1))
     return storm
+
+
+def whole(storm):
+    """Whether parse_storm()'s figures hold every key of STORM_KEYS, with
+    a number for each but the loader: what a test can do sums with."""
+    return (storm is not None and isinstance(storm.get('loader'), str) and
+            all(isinstance(storm.get(key), int) for key in STORM_KEYS[1:]))
 
 
 @dataclass

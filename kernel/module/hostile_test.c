@@ -17,7 +17,7 @@
  * the load took came back exactly: the reserved per-CPU chunk's use,
  * module-area pages, kmalloc objects, the loader's bytes in flight and
  * the module list.  The refusal's text is printed by the loader; the
- * boot test module-hostile in tests/run.py matches it against "kernel
+ * boot test module-hostile in tests/boots.py matches it against "kernel
  * says", between the two "module_hostile:" lines printed around each
  * load.  Last, kvm still loads and unloads: the kernel went on.
  */

@@ -15,7 +15,7 @@
  * takes one sample per CPU; the module parameter samples=N takes more.
  *
  * coretemp.crash=1 is for the tests only (crash=module in kernel/crash.c,
- * the boot crash-module in tests/run.py): init then writes through a NULL
+ * the boot crash-module in tests/boots.py): init then writes through a NULL
  * pointer, in a function of its own, so the fault report must name a
  * function of this module and the module.
  */

@@ -15,8 +15,8 @@ kocheck-says is the text kocheck's refusal must contain ("ok" when it
 must accept the file: it cannot know the kernel's exports or run init);
 kernel-says is the text of the kernel's one-line refusal when the file is
 loaded from the initrd ("ok": it loads, and is named <module>.ko).  Used
-by tests/host/test_module_elf.c, the kocheck test in tests/run.py and the
-in-kernel suite module_hostile (kernel/module/hostile_test.c).
+by tests/host/test_module_elf.c, the kocheck test in tests/host_check.py
+and the in-kernel suite module_hostile (kernel/module/hostile_test.c).
 
 Standard library only.  Every field is patched in place with struct, so
 each variant differs from the valid file in as few bytes as possible and

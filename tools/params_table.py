@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tools/params-table.py - the README's table of boot parameters, made from
+"""tools/params_table.py - the README's table of boot parameters, made from
 what the kernel itself lists.
 
 A boot with `params` on the command line prints one line a parameter
@@ -11,10 +11,10 @@ This turns those lines (with or without a timestamp) into a markdown
 table sorted by key, the one between the README's `<!-- params -->`
 markers:
 
-  tools/params-table.py LOG            print the table
-  tools/params-table.py LOG --readme README.md
+  tools/params_table.py LOG            print the table
+  tools/params_table.py LOG --readme README.md
                                        rewrite the README's table
-  tools/params-table.py LOG --check README.md
+  tools/params_table.py LOG --check README.md
                                        exit 1 (and say where) if it differs
 
 make test runs the check on its own boot's log (tests/boots.py, boot
@@ -28,7 +28,7 @@ import sys
 LINE = re.compile(r'^(?:\[\s*\d+\.\d+\] )?params: key=(?P<key>\S+) type=(?P<type>\S+) '
                   r'default=(?P<default>\S+) value=(?P<value>\S+) accepts=(?P<accepts>.*?) '
                   r'help=(?P<help>.*)$', re.M)
-BEGIN = '<!-- params: tools/params-table.py writes this table from a boot with `params` -->'
+BEGIN = '<!-- params: tools/params_table.py writes this table from a boot with `params` -->'
 END = '<!-- /params -->'
 
 

@@ -1,0 +1,379 @@
+#!/usr/bin/python3
+"""tests/boots.py - the boot catalogue: every boot the tests make, in QEMU
+or bochs, and what each must show.
+
+A Boot is data: a kernel command line, a machine (firmware, medium, CPUs,
+memory, emulator), the exit status QEMU must give and the regexes its
+serial log (or its screen) must and must not match.  tests/harness.py
+runs one; tests/run.py picks the lists each target runs.  The storm's
+boots, and the checks across their logs, are in tests/storm_checks.py.
+
+How long a boot may take is decided here, once (boot_timeout()).  The
+Makefile's storm boots (make trace, make compare) ask for it too:
+
+  tests/boots.py --timeout FIRMWARE SMP     prints the bound in seconds
+"""
+import argparse
+import pathlib
+import re
+import sys
+from dataclasses import dataclass, field
+
+# QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
+# QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
+EXIT_POWEROFF = 0
+EXIT_PANIC = 37
+
+# Bochs emulates every instruction, with its debugger built in: a boot
+# takes minutes, however many CPUs it has.
+BOCHS_TIMEOUT = 600
+
+
+def boot_timeout(firmware, smp, emulator='qemu'):
+    """Seconds a boot may take before it is killed.  Firmware and TCG both
+    slow down with many CPUs, so the bound grows with them; OVMF takes
+    longer than SeaBIOS to reach GRUB."""
+    if emulator == 'bochs':
+        return BOCHS_TIMEOUT
+    return (180 if firmware == 'uefi' else 90) + 3 * smp
+
+
+@dataclass
+class Boot:
+    name: str
+    cmdline: str
+    firmware: str = 'bios'
+    boot: str = 'cd'
+    smp: int = 2
+    mem: str = '512M'
+    initrd: pathlib.Path = None          # default: the built initrd
+    expect_exit: int = EXIT_POWEROFF
+    expect: list = field(default_factory=list)    # regexes the log must match
+    reject: list = field(default_factory=list)    # regexes it must not match
+    ktap: bool = False
+    topology: str = None    # sockets,cores,threads
+    timeout: int = None     # seconds; default: boot_timeout()
+    emulator: str = 'qemu'  # or 'bochs' (x2APIC; BIOS only; no exit status)
+    screen: list = None     # regexes the screen text must match (no poweroff)
+    screen_until: str = 'done: halted'  # the serial line after which to read it
+    check: object = None    # check(log, report, name): more than regexes
+
+    def time_limit(self):
+        """The bound this boot runs under: its own, else boot_timeout()'s."""
+        return self.timeout or boot_timeout(self.firmware, self.smp, self.emulator)
+
+
+BANNER = r'^mkernel version \S+ \('
+MEMORY = r'^Memory: \d+K/\d+K available \('
+INITRD = r'^initrd: \d+ files, \d+ bytes$'
+PERCPU = r'^percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$'
+POWEROFF = r'^reboot: Power down$'
+# The percpu_alloc suite runs the reserved chunk dry once: Linux's line.
+PERCPU_FAIL = r'^PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed$'
+STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
+NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
+             r'watchdog: BUG', r'did not run the function within']
+VGA_CONSOLE = r'^console: VGA text 80x25$'
+XAPIC_MODE = r'^APIC: xAPIC mode at 0xfee00000, id 0$'
+X2APIC_MODE = r'^APIC: x2APIC mode, id 0$'
+FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
+
+
+def crash(kind, exception, function, cmdline='', expect=(), **kw):
+    """A deliberate fault: the report names it and the functions on the
+    stack, and the kernel panics (QEMU status 37 through isa-debug-exit)."""
+    return Boot(f'crash-{kind}', f'poweroff isa_debug_exit crash={kind}{cmdline}',
+                expect_exit=EXIT_PANIC,
+                expect=[exception, r'^RIP: [0-9a-f]{4}:' + function + r'\+0x[0-9a-f]+/0x[0-9a-f]+',
+                        r'^Call Trace:', r'\] crash_run_requested\+', r'\] run_workloads\+', r'\] kmain\+',
+                        r'CR2: [0-9a-f]{16}', r'Kernel panic - not syncing: ',
+                        r'^CPU 1: stopped at RIP ', r'^smp: stopped 1 of 1 other CPUs$', *expect],
+                **kw)
+
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+import params_table  # noqa: E402
+
+
+def params_check(log, report, name):
+    """The boot params: the README's table of boot parameters is the one
+    tools/params_table.py makes from what this kernel listed."""
+    rows = params_table.params(log)
+    have = params_table.readme_table((ROOT / 'README.md').read_text())
+    want = params_table.table(rows) if rows else None
+    diff = sorted(set((want or '').splitlines()) ^ set((have or '').splitlines()))
+    report.add(f'{name}: README.md lists the {len(rows)} boot parameters the kernel lists '
+               '(tools/params_table.py)', bool(rows) and have == want,
+               'no README table' if have is None else
+               ('; '.join(diff[:3]) or 'no params: lines') +
+               ' (regenerate: tools/params_table.py LOG --readme README.md)')
+
+
+def hostile_check(build):
+    """The boot module-hostile: for every line of the hostile MANIFEST
+    (tests/hostile/mkhostile.py), between the two lines the suite
+    module_hostile prints around its insmod, the kernel's refusal with
+    the text the MANIFEST gives ("ok": the module loaded)."""
+    manifest = build / 'hostile' / 'MANIFEST'
+
+    def check(log, report, name):
+        if not manifest.exists():
+            report.add(f'{name}: hostile MANIFEST', False, f'{manifest} not built')
+            return
+        lines = [ln.split('\t') for ln in manifest.read_text().splitlines() if ln]
+        bad = []
+        for file, _, _, says in lines:
+            path = f'test/hostile/{file}'
+            m = re.search(rf'^module_hostile: insmod {re.escape(path)}\n(.*?)'
+                          rf'^module_hostile: {re.escape(path)}: (\w+) \((-?\d+)\)$',
+                          log, re.M | re.S)
+            if not m:
+                bad.append(f'{file}: no insmod of it in the log')
+            elif says == 'ok':
+                if m.group(2) != 'loaded':
+                    bad.append(f'{file}: {m.group(2)} ({m.group(3)}), want it loaded')
+            elif m.group(2) != 'refused':
+                bad.append(f'{file}: loaded, want "{says}"')
+            elif not any(says in ln for ln in m.group(1).splitlines()):
+                bad.append(f'{file}: no line with "{says}" in: ' + ' | '.join(m.group(1).splitlines())[:200])
+        report.add(f'{name}: {len(lines)} hostile modules, each refused with its own message '
+                   '(the valid one loaded)', not bad and len(lines) >= 40,
+                   '; '.join(bad[:3]) or 'too few lines in MANIFEST')
+    return check
+
+
+def make_initrd_variants(build):
+    """Damaged copies of the real initrd, for the bad-input boots."""
+    good = (build / 'initrd.cpio').read_bytes()
+    out = build / 'test'
+    out.mkdir(parents=True, exist_ok=True)
+    truncated = out / 'initrd-truncated.cpio'
+    # Cut inside the archive proper, not in cpio's zero padding after
+    # the trailer (which a parser must ignore).
+    truncated.write_bytes(good[:good.find(b'TRAILER!!!') // 2])
+    badmagic = out / 'initrd-badmagic.cpio'
+    bad = bytearray(good)
+    # The second entry's magic: find it after the first header.
+    second = good.find(b'070701', 6)
+    bad[second:second + 6] = b'07X701'
+    badmagic.write_bytes(bytes(bad))
+    return truncated, badmagic
+
+
+def boots(build, accel='tcg'):
+    truncated, badmagic = make_initrd_variants(build)
+    common = 'poweroff isa_debug_exit'
+    matrix = []
+    for fw in ('bios', 'uefi'):
+        for medium in ('cd', 'usb'):
+            console = VGA_CONSOLE if fw == 'bios' else FB_CONSOLE
+            matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all ktest_cpus=2', fw, medium,
+                               expect=STANDARD + [console, PERCPU_FAIL], reject=NO_FAULTS, ktap=True))
+        # What a person at the machine sees: the screen, read back through
+        # QEMU's monitor and decoded (tests/qemu/screen.py).
+        # VGA text has 25 rows: show only notices there, so the banner
+        # is still on screen at the end.
+        matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6', fw,
+                           screen=[BANNER, r'^done: halted'] if fw == 'bios' else
+                           [BANNER, FB_CONSOLE, INITRD, r'^done: halted']))
+    # The storm's live view (kernel/module/storm.c), read once it shows:
+    # a row per CPU and the reserved chunk's bar.  Jitter keeps the storm
+    # going for a few seconds, and the final state stays 2 s, so the read
+    # (until two agree) lands on the view, whichever moment it catches.
+    matrix.append(Boot('uefi-storm-view', 'loader=legacy storm.jitter=100000', 'uefi', smp=4,
+                       screen_until='storm: live view',
+                       screen=[r'^storm: loader=legacy +requests \d+',
+                               r'^reserved chunk \[[#.]{40}\] +\d+ of 8192 bytes, peak \d+',
+                               r'^CPU0 +(idle|reading|allocating|waiting|relocating|init|done|eexist|ebusy|failed) ',
+                               r'CPU3 +(idle|reading|allocating|waiting|relocating|init|done|eexist|ebusy|failed) +\w+',
+                               r'bytes, peak \d+$']))
+    matrix += [
+        Boot('bad-initrd-truncated', common, initrd=truncated,
+             expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
+             reject=NO_FAULTS),
+        Boot('bad-initrd-magic', common, initrd=badmagic, firmware='uefi',
+             expect=[BANNER, r'^initrd: corrupt archive at offset \d+: ', POWEROFF],
+             reject=NO_FAULTS),
+        # A bigger reserved chunk from the command line, and the
+        # statistics in Linux's percpu_stats layout at the end of boot.
+        Boot('percpu-reserve-stats', f'{common} ktest=percpu_alloc,percpu percpu.reserve=16384 percpu_stats',
+             smp=3, expect=[r'^percpu: Embedded \d+ pages/cpu s\d+ r16384 d\d+ u\d+$',
+                            r'^Percpu Memory Statistics$', r'^  reserved_size       :        16384$',
+                            r'^  nr_failed           :            1$', r'^Chunk: <- Reserved Chunk$',
+                            r'^Chunk: <- First Chunk$', PERCPU_FAIL, POWEROFF],
+             reject=NO_FAULTS, ktap=True),
+        # A typo is reported; a dotted key is a module's (the loader warns
+        # when the module loads), unless its prefix is the kernel's.
+        Boot('bad-cmdline-unknown-key', f'{common} lodaer=legacy percpu.reserv=1 nosuchmod.x=1',
+             expect=[r"^cmdline: unknown parameter 'lodaer' ignored$",
+                     r"^cmdline: unknown parameter 'percpu.reserv' ignored$", POWEROFF],
+             reject=NO_FAULTS + [r"unknown parameter 'nosuchmod\.x'"]),
+        # Values that do not fit: one line each naming the key, the value
+        # and what is accepted, and the default kept (params lists the
+        # values the kernel ended up with; the README's table is made
+        # from that list).
+        Boot('params', f'{common} params watchdog_thresh=9999 loader=sideways storm.rounds=0 '
+             'percpu_stats=maybe fail.init=kvm crash=sideways storm=off',
+             expect=[r'^cmdline: watchdog_thresh=9999: want a number in 0-3600; using 10$',
+                     r'^cmdline: loader=sideways: want legacy\|seed\|unformed\|idempotent; using unformed$',
+                     r'^cmdline: storm\.rounds=0: want a number in 1-10000; using 1$',
+                     r'^cmdline: percpu_stats=maybe: want a flag: .*; using off$',
+                     r'^cmdline: fail\.init=kvm: want <module>:<n>; using none$',
+                     r'^cmdline: crash=sideways: want divide\|pagefault\|.*; using none$',
+                     r'^params: key=watchdog_thresh type=uint default=10 value=10 accepts=a number in 0-3600 help=',
+                     r'^params: key=loader type=string default=unformed value=unformed ',
+                     r'^params: key=storm type=string default=none value=off ',
+                     r'^params: key=poweroff type=flag default=off value=on ', POWEROFF],
+             reject=NO_FAULTS + [r'^Percpu Memory Statistics$', r'^crash: '], check=params_check),
+        # Linux's module statistics after a storm whose duplicates fail.
+        Boot('module-stats', f'{common} loader=legacy module_stats', smp=8, mem='1G',
+             expect=[r'^Module Statistics$', r'^  modcount +: +[1-9]\d*$',
+                     r'^  failed_load_modules +: +[1-9]\d*$', r'^  total_mod_size +: +[1-9]\d*$',
+                     r'^  invalid_mod_bytes +: +[1-9]\d*$', r'^Duplicate failed modules:$', POWEROFF],
+             reject=NO_FAULTS),
+        # Every hostile module refused with its own message, nothing
+        # leaked (the KTAP cases check the counters), the kernel goes on.
+        Boot('module-hostile', f'{common} ktest=module_hostile',
+             expect=[POWEROFF, r'^module: kvm loaded '],
+             reject=NO_FAULTS + [r'WARNING', r'^BUG'], ktap=True, check=hostile_check(build)),
+        Boot('mem-128M', f'{common} ktest=all', mem='128M',
+             expect=STANDARD, reject=NO_FAULTS, ktap=True),
+        Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
+             expect=STANDARD, reject=NO_FAULTS, ktap=True),
+        # Four CPUs: the MADT lists them all; maxcpus=3 limits what is used.
+        Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3', smp=4,
+             expect=STANDARD + [r'^ACPI: MADT: 4 CPUs \(APIC IDs 0-3\), 1 IOAPIC, \d+ overrides, LAPIC at 0xfee00000$',
+                                r'^smp: using 3 of 4 CPUs \(maxcpus=3\)$',
+                                # KVM's -cpu host has an x2APIC; TCG's CPU none.
+                                X2APIC_MODE if accel == 'kvm' else XAPIC_MODE,
+                                r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by (cpuid|hpet|pit)\)$'],
+             reject=NO_FAULTS, ktap=True),
+    ]
+    # Every CPU up, at several counts, on both firmwares; sparse APIC IDs
+    # from an odd topology (2 sockets x 3 cores x 2 threads: IDs 0-13).
+    for n, fw, topo in [(n, fw, None) for n in (1, 3, 4, 8, 64) for fw in ('bios', 'uefi')] + \
+                       [(12, 'bios', '2,3,2'), (12, 'uefi', '2,3,2')]:
+        name = f'smp-{n}-{fw}' + ('-topology' if topo else '')
+        matrix.append(Boot(name, f'{common} ktest=all ktest_cpus={n}', fw, smp=n, topology=topo,
+                           expect=STANDARD + [rf'^smp: {n} CPUs online$', PERCPU_FAIL],
+                           reject=NO_FAULTS, ktap=True))
+    matrix += [
+        # A CPU that never answers its IPIs is reported and skipped; the
+        # others come up and the suites still pass.
+        Boot('smp-dead-cpu', f'{common} ktest=smp,madt ktest_cpus=4 smp_dead_cpu=2', smp=4,
+             expect=[r'^smp: CPU 2 \(APIC ID 2\) did not start after 1 SIPIs; skipped$',
+                     r'^smp: 3 CPUs online$', POWEROFF],
+             reject=NO_FAULTS, ktap=True),
+        crash('pagefault', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
+              'crash_pagefault'),
+        crash('divide', r'^traps: divide error \(#DE\) vector 0', 'crash_divide', firmware='uefi'),
+        crash('ud', r'^traps: invalid opcode \(#UD\) vector 6', 'crash_ud'),
+        # A fault in a module's function: named, with the module, in the
+        # RIP line and the Call Trace (kernel/module/kallsyms.c).
+        crash('module', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',
+              'coretemp_crash_now', cmdline=' coretemp.crash=1 storm=off',
+              expect=[r'^RIP: [0-9a-f]{4}:coretemp_crash_now\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\] ',
+                      # coretemp_init, or its alias init_module (clang)
+                      r'^ \[<[0-9a-f]{16}>\] (coretemp_\w+|init_module)\+0x[0-9a-f]+/0x[0-9a-f]+ \[coretemp\]$',
+                      r'\] load_module\+', r'CR2: 0000000000000000'],
+              reject=[r"unknown parameter 'crash'", r"unknown parameter 'coretemp\.crash'"]),
+        Boot('crash-stack-overflow', 'poweroff isa_debug_exit crash=stack', expect_exit=EXIT_PANIC,
+             expect=[r'double fault \(#DF\)', r'kernel stack overflow', r'\] crash_stack_recurse(\.\w+)*\+0x',
+                     r'Kernel panic - not syncing: ']),
+        # A CPU spinning with interrupts off: its buddy's watchdog names
+        # it and the stuck CPU's own NMI backtrace names the function;
+        # then the panic stops it, and it says where.
+        Boot('crash-lockup', 'poweroff isa_debug_exit crash=lockup watchdog_thresh=2', smp=3,
+             expect_exit=EXIT_PANIC,
+             expect=[r'^watchdog: BUG: hard LOCKUP on CPU 1 \(Watchdog detected hard LOCKUP on cpu 1',
+                     r'^NMI backtrace for cpu 1$',
+                     r'^RIP: [0-9a-f]{4}:crash_lockup_spin\+0x[0-9a-f]+/0x[0-9a-f]+',
+                     r'^Kernel panic - not syncing: crash: hard LOCKUP on CPU 1$',
+                     r'^CPU 1: stopped at RIP crash_lockup_spin\+0x',
+                     r'^smp: stopped 2 of 2 other CPUs$',
+                     r'^---\[ end Kernel panic - not syncing: ']),
+        # A panic stops every other CPU by NMI; each reports where it was.
+        Boot('crash-panic-smp', 'poweroff isa_debug_exit crash=panic-smp', smp=4, firmware='uefi',
+             expect_exit=EXIT_PANIC,
+             expect=[r'^Kernel panic - not syncing: crash: panic with 4 CPUs online$',
+                     r'^CPU 1: stopped at RIP \w+', r'^CPU 2: stopped at RIP \w+',
+                     r'^CPU 3: stopped at RIP \w+', r'^smp: stopped 3 of 3 other CPUs$',
+                     r'^---\[ end Kernel panic - not syncing: crash: panic with 4 CPUs online \]---$'],
+             reject=[r'watchdog: BUG']),
+        # The same in a kernel thread on another CPU: its stack is in the
+        # vmap area, with its own guard page.
+        Boot('crash-stack-overflow-thread', 'poweroff isa_debug_exit crash=stack-thread', smp=3,
+             expect_exit=EXIT_PANIC,
+             expect=[r'double fault \(#DF\) vector 8 error 0 on CPU 2',
+                     r'kernel stack overflow: the guard page ffffc9', r'\] crash_stack_recurse(\.\w+)*\+0x',
+                     r'Kernel panic - not syncing: ']),
+        Boot('crash-int3-survives', 'poweroff isa_debug_exit crash=int3',
+             expect=[r'^crash: int3 returned, #BP count 0 -> 1', POWEROFF]),
+    ]
+    return matrix
+
+
+def long_boots():
+    """make test-long: what is too slow for make test (with the storm at
+    255 CPUs and the bochs boots: tests/run.py)."""
+    common = 'poweroff isa_debug_exit'
+    # The suites about CPUs themselves.  The ipi storm (every CPU calling
+    # every other at once) and the thread-heavy ones (sched,
+    # wait, mutex, rcu, percpu_alloc: threads on every CPU contending for
+    # one lock) run up to 64 CPUs in make test; at 255 emulated CPUs on
+    # two host cores they take tens of minutes of lock-holder preemption.
+    suites = 'smp,madt,apic,time,percpu,spinlock,tlb,mm,exports'
+    matrix = [
+        # QEMU's limit without KVM.
+        Boot('smp-255-bios', f'{common} ktest={suites} ktest_cpus=255', smp=255, mem='2G', timeout=600,
+             expect=STANDARD + [r'^smp: 255 CPUs online$'], reject=NO_FAULTS, ktap=True),
+        Boot('smp-255-uefi', f'{common} ktest={suites} ktest_cpus=255', 'uefi', smp=255, mem='2G',
+             timeout=900,
+             expect=STANDARD + [r'^smp: 255 CPUs online$'], reject=NO_FAULTS, ktap=True),
+    ]
+    return matrix
+
+
+def bochs_boots():
+    """x2APIC, which QEMU's TCG cannot offer: bochs with cpuid apic=x2apic."""
+    return [Boot(f'bochs-x2apic-{n}', f'poweroff ktest=all ktest_cpus={n}', smp=n,
+                 emulator='bochs', expect_exit=None,
+                 expect=[BANNER, X2APIC_MODE, rf'^smp: {n} CPUs online$',
+                         POWEROFF],
+                 reject=NO_FAULTS, ktap=True)
+            for n in (2, 4)]
+
+
+def kvm_boots():
+    """make test-kvm: the boots where KVM's -cpu host differs from TCG's
+    CPU: an x2APIC (the kernel switches to x2APIC mode), and real CPU
+    timing for SMP and the storm (whose boots tests/run.py adds)."""
+    common = 'poweroff isa_debug_exit'
+    matrix = []
+    for n, fw in ((1, 'bios'), (2, 'uefi'), (4, 'bios'), (8, 'uefi'), (16, 'bios'), (64, 'bios')):
+        matrix.append(Boot(f'kvm-smp-{n}-{fw}', f'{common} ktest=all ktest_cpus={n}', fw, smp=n,
+                           mem='1G' if n > 8 else '512M',
+                           expect=STANDARD + [rf'^smp: {n} CPUs online$', X2APIC_MODE, PERCPU_FAIL],
+                           reject=NO_FAULTS, ktap=True))
+    # nox2apic: the same CPU, held in xAPIC mode.
+    matrix.append(Boot('kvm-nox2apic', f'{common} ktest=smp,apic,madt ktest_cpus=4 nox2apic', smp=4,
+                       expect=[BANNER, XAPIC_MODE, r'^smp: 4 CPUs online$', POWEROFF],
+                       reject=NO_FAULTS, ktap=True))
+    return matrix
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--timeout', nargs=2, metavar=('FIRMWARE', 'SMP'), required=True,
+                    help="print the time bound of a QEMU boot, in seconds")
+    args = ap.parse_args()
+    firmware, smp = args.timeout
+    if firmware not in ('bios', 'uefi') or not smp.isdigit():
+        ap.error(f'--timeout bios|uefi CPUS, not "{firmware} {smp}"')
+    print(boot_timeout(firmware, int(smp)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""tests/harness.py - run a test, bound it in time, read its KTAP, count it.
+
+What every part of `make test` shares: the Report that counts and prints
+"ok - name" / "not ok - name: why" / "ok - name # SKIP why" and the
+closing "N passed, N failed"; run(), which bounds a command in time and
+kills its whole process group when it overruns; and run_boot(), which
+makes one Boot of tests/boots.py into an image, boots it, and checks the
+exit status, the serial log's lines (or the screen's) and every KTAP
+case the kernel printed (tests/ktap.py).  tests/run.py decides what
+runs.
+"""
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import threading
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tests'))
+sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
+import ktap  # noqa: E402
+import screen  # noqa: E402
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.lock = threading.Lock()
+
+    def add(self, name, ok, detail=''):
+        with self.lock:
+            if ok:
+                self.passed += 1
+                print(f'ok - {name}', flush=True)
+            else:
+                self.failed += 1
+                print(f'not ok - {name}: {detail}', flush=True)
+
+    def skip(self, name, reason):
+        with self.lock:
+            self.skipped += 1
+            print(f'ok - {name} # SKIP {reason}', flush=True)
+
+    def summary(self):
+        """The closing line; its skip count only when something was."""
+        line = f'{self.passed} passed, {self.failed} failed'
+        if self.skipped:
+            line += f', {self.skipped} skipped'
+        print(line, flush=True)
+        return 1 if self.failed else 0
+
+
+def run(cmd, timeout, **kw):
+    """Run cmd with a time limit; on timeout kill its whole process group
+    (run-qemu.sh's QEMU, run-bochs.sh's bochs), not just the script: an
+    orphaned 64-CPU QEMU would eat the host for the rest of the run."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True, **kw)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out.decode(errors='replace'), False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return None, (out or b'').decode(errors='replace'), True
+
+
+def qemu_failure(log):
+    """What tools/run-qemu.sh said when QEMU failed under KVM (QEMU's own
+    line, and the advice), or None."""
+    lines = [ln[len('run-qemu: '):] for ln in log.splitlines()
+             if ln.startswith(('run-qemu: QEMU failed', 'run-qemu: rerun with'))]
+    return '; '.join(lines) or None
+
+
+def run_screen_boot(build, b, iso, report, accel):
+    """A boot that stays up: what its screen shows, read back through
+    QEMU once the serial log reaches b.screen_until."""
+    name = f'qemu/{b.name}'
+    try:
+        log, lines = screen.boot_and_read(str(iso), b.firmware, b.boot,
+                                          timeout=b.time_limit(),
+                                          until=b.screen_until, accel=accel,
+                                          cache=str(build / 'accel'))
+    except screen.ScreenError as e:
+        report.add(f'{name}: screen read', False, str(e))
+        return
+    text = '\n'.join(line.rstrip() for line in lines)
+    (build / 'test' / f'{b.name}.log').write_text(log.replace('\r', ''))
+    (build / 'test' / f'{b.name}.screen').write_text(text + '\n')
+    for pattern in b.screen:
+        report.add(f'{name}: screen shows /{pattern}/', re.search(pattern, text, re.M) is not None,
+                   f'not on screen; see {build}/test/{b.name}.screen')
+
+
+def run_boot(build, b, report, accel='tcg'):
+    """One Boot: its own image (its command line is baked into GRUB's
+    menu), the boot under its time bound, and a result for each check.
+    The serial log stays in BUILD/test/NAME.log."""
+    tdir = build / 'test'
+    tdir.mkdir(parents=True, exist_ok=True)
+    iso = tdir / f'{b.name}.iso'
+    initrd = b.initrd or build / 'initrd.cpio'
+    rc, out, _ = run([str(ROOT / 'tools/mkiso.sh'), str(iso), str(build / 'kernel.elf'),
+                      str(initrd), b.cmdline], 300, cwd=ROOT)
+    if rc != 0:
+        report.add(f'qemu/{b.name}: image', False, out.strip()[-200:])
+        return
+    if b.screen:
+        run_screen_boot(build, b, iso, report, accel)
+        iso.unlink(missing_ok=True)
+        return
+    timeout = b.time_limit()
+    env = dict(os.environ)
+    env.pop('DISPLAY', None)
+    env.pop('WAYLAND_DISPLAY', None)
+    if b.emulator == 'bochs':
+        # Its own bound a little inside ours, so that it prints the log.
+        cmd = [str(ROOT / 'tools/run-bochs.sh'), '--iso', str(iso), '--smp', str(b.smp),
+               '--timeout', str(timeout - 30)]
+    else:
+        cmd = [str(ROOT / 'tools/run-qemu.sh'), '--iso', str(iso), '--smp', str(b.smp),
+               '--mem', b.mem, '--firmware', b.firmware, '--boot', b.boot, '--debug-exit',
+               '--accel', accel, '--cache', str(build / 'accel')]
+        if b.topology:
+            cmd += ['--topology', b.topology]
+    rc, log, timed_out = run(cmd, timeout, cwd=ROOT, env=env)
+    log = log.replace('\r', '')
+    (tdir / f'{b.name}.log').write_text(log)
+    iso.unlink(missing_ok=True)
+    # A boot that QEMU itself gave up (KVM failing) is named by QEMU's line.
+    last = qemu_failure(log) or \
+        'last line: ' + (log.strip().splitlines() or ['(no output)'])[-1][-120:]
+    name = f'{b.emulator}/{b.name}'
+    if timed_out:
+        report.add(f'{name}: exits', False, f'timed out after {timeout} s; {last}')
+    elif b.expect_exit is None:
+        pass    # bochs: its exit status says nothing about the kernel
+    else:
+        report.add(f'{name}: exits with status {b.expect_exit}', rc == b.expect_exit,
+                   f'status {rc}; {last}')
+    for pattern in b.expect:
+        report.add(f'{name}: log has /{pattern}/',
+                   re.search(pattern, log, re.M) is not None, f'missing; {last}')
+    for pattern in b.reject:
+        m = re.search(pattern, log, re.M)
+        report.add(f'{name}: log lacks /{pattern}/', m is None,
+                   'found: ' + (log[m.start():m.start() + 120].splitlines()[0] if m else ''))
+    if b.check:
+        b.check(log, report, name)
+    if b.ktap:
+        results = ktap.parse(log, prefix=f'{name}/ktap/')
+        if not results:
+            report.add(f'{name}/ktap', False, 'no KTAP results in the log')
+        for r in results:
+            report.add(r.name, r.ok, r.detail)
+
+
+def skip_boot(b, report, reason):
+    """Every check run_boot would make of b, reported skipped."""
+    name = f'{b.emulator}/{b.name}'
+    report.skip(f'{name}: exits with status {b.expect_exit}', reason)
+    for pattern in b.expect:
+        report.skip(f'{name}: log has /{pattern}/', reason)
+    for pattern in b.reject:
+        report.skip(f'{name}: log lacks /{pattern}/', reason)
+    if b.ktap:
+        report.skip(f'{name}/ktap', reason)
+
+
+def kvm_verdicts(build, firmwares):
+    """{firmware: None if KVM runs our image, else why not}: one short
+    boot each (tools/kvm-check.sh), not cached: this is the test."""
+    iso = build / 'test' / 'kvm-check.iso'
+    iso.parent.mkdir(parents=True, exist_ok=True)
+    rc, out, _ = run([str(ROOT / 'tools/mkiso.sh'), str(iso), str(build / 'kernel.elf'),
+                      str(build / 'initrd.cpio'), 'poweroff'], 300, cwd=ROOT)
+    if rc != 0:
+        return {fw: f'no image for the check: {out.strip()[-200:]}' for fw in firmwares}
+    verdicts = {}
+    for fw in firmwares:
+        rc, out, _ = run([str(ROOT / 'tools/kvm-check.sh'), '--iso', str(iso), '--firmware', fw], 120)
+        print(f'# kvm-check ({fw}): {out.strip()}', flush=True)
+        verdicts[fw] = None if rc == 0 else (out.strip() or f'kvm-check status {rc}')
+    iso.unlink(missing_ok=True)
+    return verdicts
