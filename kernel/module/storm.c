@@ -323,6 +323,26 @@ static bool storm_wait(struct task_struct **workers)
 	return true;
 }
 
+/*
+ * The storm line: the one place it is printed.  Its keys are a contract
+ * (tools/stormlog.py's STORM_KEYS reads them, in this order; keys may be
+ * added at the end, never renamed):
+ *   loader cpus requests loaded eexist ebusy failed reserved_peak
+ *   reserved_size modmem_peak dup_bytes elapsed_us, then merged.
+ */
+static void storm_print_line(unsigned int cpus,
+			     const struct module_loader_stats *st,
+			     uint64_t elapsed_ns)
+{
+	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
+		loader_generation()->name, cpus, counts.requests,
+		counts.loaded, counts.eexist, counts.ebusy, counts.failed,
+		pcpu_reserved_peak(), pcpu_reserved_total(),
+		(unsigned long long)st->modmem_peak,
+		(unsigned long long)st->dup_bytes,
+		(unsigned long long)(elapsed_ns / 1000), counts.merged);
+}
+
 static int storm_round(unsigned int round, unsigned int rounds)
 {
 	static struct task_struct *workers[NR_CPUS];
@@ -377,13 +397,7 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	elapsed_ns = storm_t_last - storm_t0;
 	if (rounds > 1)
 		pr_info("storm: round %u of %u\n", round + 1, rounds);
-	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
-		loader_generation()->name, cpus, counts.requests,
-		counts.loaded, counts.eexist, counts.ebusy, counts.failed,
-		pcpu_reserved_peak(), pcpu_reserved_total(),
-		(unsigned long long)st.modmem_peak,
-		(unsigned long long)st.dup_bytes,
-		(unsigned long long)(elapsed_ns / 1000), counts.merged);
+	storm_print_line(cpus, &st, elapsed_ns);
 	if (module_trace_enabled())
 		module_trace_dump(loader_generation()->name,
 				  pcpu_reserved_total());

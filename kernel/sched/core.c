@@ -1,7 +1,8 @@
 /*
- * kernel/sched/core.c - threads, run queues, the context switch,
- * preemption and idle (Linux: kernel/sched/core.c, kernel/sched/idle.c,
- * kernel/kthread.c, arch/x86/entry/entry_64.S __switch_to_asm).
+ * kernel/sched/core.c - run queues, the context switch, preemption and
+ * idle (Linux: kernel/sched/core.c, kernel/sched/idle.c,
+ * arch/x86/entry/entry_64.S __switch_to_asm); threads are created and
+ * stopped in kernel/sched/kthread.c.
  *
  * One run queue per CPU:
  *
@@ -55,6 +56,7 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/traps.h>
+#include "sched.h"
 
 #define X86_EFLAGS_IF		0x200
 /* Ticks a task runs before another ready task on its CPU gets a turn. */
@@ -94,9 +96,7 @@ static struct task_struct init_task = {
 DEFINE_PER_CPU(struct task_struct *, current_task) = &init_task;
 EXPORT_SYMBOL(current_task);
 
-static unsigned long threads_created, threads_freed, atomic_sleep_reports;
-
-static unsigned int next_cpu_rr;
+static unsigned long atomic_sleep_reports;
 
 #define cpu_rq(cpu)	per_cpu_ptr(&runqueues, cpu)
 #define this_rq()	this_cpu_ptr(&runqueues)
@@ -111,7 +111,6 @@ static unsigned int next_cpu_rr;
  */
 struct task_struct *__switch_to_asm(struct task_struct *prev,
 				    struct task_struct *next);
-void ret_from_kthread(void);
 BUILD_BUG_ON(offsetof(struct task_struct, thread_sp) != 0);
 
 __asm__(
@@ -153,12 +152,6 @@ __asm__(
 	"	ud2\n"
 	".size ret_from_kthread, . - ret_from_kthread\n");
 
-/* The first frame of a new thread: what __switch_to_asm pops. */
-struct inactive_task_frame {
-	unsigned long r15, r14, r13, r12, rbx, rbp;
-	unsigned long ret_addr;		/* ret_from_kthread */
-	unsigned long end_of_chain;	/* 0: the backtrace stops */
-};
 
 /* ---- run queue helpers (rq->lock held) ------------------------------- */
 
@@ -217,7 +210,7 @@ __used void schedule_tail(struct task_struct *prev)
  * whatever its state says (it may be between set_current_state() and
  * schedule(); it will get there when it runs again).
  */
-static void __schedule(bool preempt)
+void __schedule(bool preempt)
 {
 	struct rq *rq = this_rq();
 	struct task_struct *prev = current, *next;
@@ -534,149 +527,6 @@ void __noreturn cpu_startup_entry(void)
 	do_idle();
 }
 
-/* ---- kernel threads ---------------------------------------------------- */
-
-__used __noreturn void kthread_entry(void)
-{
-	struct task_struct *p = current;
-
-	kthread_exit(p->threadfn(p->data));
-}
-
-void __noreturn kthread_exit(int code)
-{
-	struct task_struct *p = current;
-
-	p->exit_code = code;
-	complete_all(&p->exited);	/* every waiter, kthread_stop() too */
-	/* Interrupts off: not preempted between the state and the switch.
-	 * Once switched out the task never runs again; kthread_stop() frees
-	 * its stack when on_cpu has dropped (its last use of the stack). */
-	local_irq_disable();
-	__set_current_state(TASK_DEAD);
-	__schedule(false);
-	panic("sched: dead task %s ran again", p->comm);
-}
-
-static struct task_struct *task_alloc(int (*threadfn)(void *data), void *data,
-				      unsigned int cpu, const char *name)
-{
-	struct task_struct *p = kzalloc(sizeof(*p));
-	struct inactive_task_frame *frame;
-
-	if (!p)
-		return NULL;
-	p->stack = kernel_stack_alloc(THREAD_SIZE);
-	if (!p->stack) {
-		kfree(p);
-		return NULL;
-	}
-	p->stack_size = THREAD_SIZE;
-	p->threadfn = threadfn;
-	p->data = data;
-	p->cpu = cpu;
-	/* Asleep until wake_up_process(), as Linux's new kthreads. */
-	p->__state = TASK_UNINTERRUPTIBLE;
-	INIT_LIST_HEAD(&p->run_list);
-	INIT_LIST_HEAD(&p->timer_list);
-	init_completion(&p->exited);
-	strlcpy(p->comm, name, sizeof(p->comm));
-
-	frame = (struct inactive_task_frame *)((char *)p->stack + THREAD_SIZE) - 1;
-	memset(frame, 0, sizeof(*frame));
-	frame->ret_addr = (unsigned long)ret_from_kthread;
-	p->thread_sp = (unsigned long)frame;
-	__atomic_fetch_add(&threads_created, 1, __ATOMIC_RELAXED);
-	return p;
-}
-
-static void task_free(struct task_struct *p)
-{
-	/* Unmapped and shot down on every CPU (flush_tlb_kernel_range)
-	 * before the pages can be reused: no CPU that ran or woke this
-	 * thread keeps a stale TLB entry for its stack. */
-	kernel_stack_free(p->stack);
-	kfree(p);
-	__atomic_fetch_add(&threads_freed, 1, __ATOMIC_RELAXED);
-}
-
-struct task_struct *kthread_create_on_cpu(int (*threadfn)(void *data),
-					  void *data, unsigned int cpu,
-					  const char *name)
-{
-	struct task_struct *p;
-
-	if (cpu >= NR_CPUS || !cpu_online(cpu) || !cpu_rq(cpu)->lock.name) {
-		pr_err("kthread: %s: CPU %u is not online\n", name, cpu);
-		return ERR_PTR(-EINVAL);
-	}
-	p = task_alloc(threadfn, data, cpu, name);
-	if (!p)
-		return ERR_PTR(-ENOMEM);
-	p->pinned = true;
-	return p;
-}
-
-struct task_struct *kthread_create(int (*threadfn)(void *data), void *data,
-				   const char *name)
-{
-	unsigned int n = __atomic_fetch_add(&next_cpu_rr, 1, __ATOMIC_RELAXED);
-	unsigned int online = num_online_cpus(), cpu;
-	struct task_struct *p;
-
-	n %= online ? online : 1;
-	for_each_online_cpu(cpu)
-		if (n-- == 0)
-			break;
-	p = kthread_create_on_cpu(threadfn, data, cpu, name);
-	if (!IS_ERR(p))
-		p->pinned = false;
-	return p;
-}
-
-struct task_struct *kthread_run_on_cpu(int (*threadfn)(void *data),
-				       void *data, unsigned int cpu,
-				       const char *name)
-{
-	struct task_struct *p = kthread_create_on_cpu(threadfn, data, cpu, name);
-
-	if (!IS_ERR(p))
-		wake_up_process(p);
-	return p;
-}
-
-struct task_struct *kthread_run(int (*threadfn)(void *data), void *data,
-				const char *name)
-{
-	struct task_struct *p = kthread_create(threadfn, data, name);
-
-	if (!IS_ERR(p))
-		wake_up_process(p);
-	return p;
-}
-
-bool kthread_should_stop(void)
-{
-	return READ_ONCE(current->should_stop);
-}
-
-int kthread_stop(struct task_struct *k)
-{
-	int ret;
-
-	might_sleep();
-	WRITE_ONCE(k->should_stop, true);
-	wake_up_process(k);
-	wait_for_completion(&k->exited);
-	/* Dead and off its CPU: nothing uses the stack any more. */
-	while (READ_ONCE(k->__state) != TASK_DEAD ||
-	       __atomic_load_n(&k->on_cpu, __ATOMIC_ACQUIRE))
-		schedule_timeout_uninterruptible(1);
-	ret = k->exit_code;
-	task_free(k);
-	return ret;
-}
-
 /* ---- set-up and counters ------------------------------------------------ */
 
 void sched_init(void)
@@ -728,14 +578,18 @@ void sched_get_stats(struct sched_stats *st)
 	unsigned int cpu;
 
 	memset(st, 0, sizeof(*st));
-	st->threads_created = __atomic_load_n(&threads_created, __ATOMIC_RELAXED);
-	st->threads_freed = __atomic_load_n(&threads_freed, __ATOMIC_RELAXED);
+	sched_thread_counts(&st->threads_created, &st->threads_freed);
 	st->atomic_sleep_reports =
 		__atomic_load_n(&atomic_sleep_reports, __ATOMIC_RELAXED);
 	for_each_possible_cpu(cpu) {
 		st->context_switches += READ_ONCE(cpu_rq(cpu)->nr_switches);
 		st->preemptions += READ_ONCE(cpu_rq(cpu)->nr_preemptions);
 	}
+}
+
+bool sched_rq_initialized(unsigned int cpu)
+{
+	return cpu_rq(cpu)->lock.name != NULL;
 }
 
 unsigned long sched_cpu_switches(unsigned int cpu)
