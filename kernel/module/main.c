@@ -37,7 +37,11 @@
  * which holds the struct module itself - is freed.
  *
  * Every failure unwinds the steps done so far in reverse, through the
- * labels at the end of load_module().
+ * labels at the end of load_module().  Next door: the generations
+ * (generation.c), linking (symbols.c), module parameters (params.c),
+ * what loads cost (stats.c: every allocation of a load goes through its
+ * load_kzalloc()/load_module_alloc()), and fault injection
+ * (fault_inject.c: fail.init, fail.percpu, storm.jitter's delays).
  */
 #include <kernel/errno.h>
 #include <kernel/export.h>
@@ -49,7 +53,6 @@
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include "internal.h"
-
 
 LIST_HEAD(modules);
 DEFINE_MUTEX(module_mutex);
