@@ -15,6 +15,7 @@
 #include <kernel/io.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 
 #define QEMU_DEBUG_EXIT_PORT	0xf4
 
@@ -61,5 +62,14 @@ void machine_finish(bool tests_failed)
 		qemu_debug_exit(tests_failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 	}
 	pr_notice("done: halted; the results stay on screen (boot with 'poweroff' to switch off)\n");
-	halt_forever();
+	/*
+	 * Not halt_forever(): with interrupts off this CPU's tick would stop,
+	 * and the other CPUs' watchdog would report it as a hard LOCKUP ten
+	 * seconds later, over the results.  kmain sleeps for good instead;
+	 * this CPU's idle task runs, ticking, with interrupts on.
+	 */
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
 }

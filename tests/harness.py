@@ -86,7 +86,8 @@ def run_screen_boot(build, b, iso, report, accel):
         log, lines = screen.boot_and_read(str(iso), b.firmware, b.boot,
                                           timeout=b.time_limit(),
                                           until=b.screen_until, accel=accel,
-                                          cache=str(build / 'accel'))
+                                          cache=str(build / 'accel'),
+                                          linger=b.screen_linger, smp=b.smp)
     except screen.ScreenError as e:
         report.add(f'{name}: screen read', False, str(e))
         return
@@ -96,6 +97,10 @@ def run_screen_boot(build, b, iso, report, accel):
     for pattern in b.screen:
         report.add(f'{name}: screen shows /{pattern}/', re.search(pattern, text, re.M) is not None,
                    f'not on screen; see {build}/test/{b.name}.screen')
+    for pattern in b.reject:
+        m = re.search(pattern, log, re.M)
+        report.add(f'{name}: log lacks /{pattern}/', m is None,
+                   'found: ' + (log[m.start():m.start() + 120].splitlines()[0] if m else ''))
 
 
 def run_boot(build, b, report, accel='tcg'):

@@ -343,6 +343,25 @@ static void storm_print_line(unsigned int cpus,
 		(unsigned long long)(elapsed_ns / 1000), counts.merged);
 }
 
+/*
+ * The same in words, for a person at the screen: under legacy at 8 CPUs
+ * the failure lines scroll the storm line off a 25-line screen, so these
+ * three come last, as notices (shown at loglevel=5 too).
+ */
+static void storm_print_summary(unsigned int cpus)
+{
+	const struct loader_generation *gen = loader_generation();
+	size_t peak = pcpu_reserved_peak(), size = pcpu_reserved_total();
+
+	pr_notice("storm: in words: the %s loader (Linux %s): %s\n",
+		  gen->name, gen->linux_versions, gen->summary);
+	pr_notice("storm: in words: %lu requests from %u CPUs: %lu loaded, %lu found it loaded, %lu found it going, %lu failed\n",
+		  counts.requests, cpus, counts.loaded, counts.eexist,
+		  counts.ebusy, counts.failed);
+	pr_notice("storm: in words: the reserved per-CPU chunk peaked at %zu of %zu bytes%s\n",
+		  peak, size, peak >= size ? " (full)" : "");
+}
+
 static int storm_round(unsigned int round, unsigned int rounds)
 {
 	static struct task_struct *workers[NR_CPUS];
@@ -398,6 +417,7 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	if (rounds > 1)
 		pr_info("storm: round %u of %u\n", round + 1, rounds);
 	storm_print_line(cpus, &st, elapsed_ns);
+	storm_print_summary(cpus);
 	if (module_trace_enabled())
 		module_trace_dump(loader_generation()->name,
 				  pcpu_reserved_total());

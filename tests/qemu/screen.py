@@ -199,15 +199,17 @@ def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
 
 def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
                   font_path=DEFAULT_FONT, extra_args=(), until='done: halted',
-                  accel='tcg', cache=None):
+                  accel='tcg', cache=None, linger=0, smp=4):
     """Boot 'iso' (built without 'poweroff'), wait for the serial line
-    'until' (by default: the kernel halted), read the screen and quit
-    QEMU.  Returns (serial log, screen lines).  accel and cache go to
-    tools/run-qemu.sh's --accel and --cache."""
+    'until' (by default: the kernel halted) and then linger seconds more,
+    read the screen and quit QEMU.  Returns (serial log, screen lines).
+    accel, cache and smp go to tools/run-qemu.sh's --accel, --cache and
+    --smp."""
     sockdir = tempfile.mkdtemp(prefix='screen-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
-           '--firmware', firmware, '--boot', boot, '--accel', accel]
+           '--firmware', firmware, '--boot', boot, '--accel', accel,
+           '--smp', str(smp)]
     if cache:
         cmd += ['--cache', cache]
     cmd += ['--',
@@ -236,6 +238,11 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
             if time.monotonic() > deadline:
                 raise ScreenError('no "%s" within %d s' % (until, timeout))
             time.sleep(0.2)
+        if linger:
+            time.sleep(linger)
+            if proc.poll() is not None:
+                raise ScreenError('QEMU exited (%d) while lingering %d s after "%s"'
+                                  % (proc.returncode, linger, until))
         log = ''.join(serial)
         # The serial console is written before the screen: wait until two
         # reads agree, so the last line has been drawn too.
