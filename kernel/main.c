@@ -12,6 +12,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/initrd.h>
+#include <kernel/ioapic.h>
 #include <kernel/ktest.h>
 #include <kernel/madt.h>
 #include <kernel/mm.h>
@@ -122,6 +123,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	/* PICs masked, local APIC on; reads the CPU list from the MADT. */
 	apic_init();
+	/* Every I/O APIC pin masked; then the serial line's IRQ 4 routed,
+	 * so typed characters arrive as interrupts. */
+	ioapic_init();
+	serial_input_init();
 	/* Every AP to "wait for SIPI" now, not spinning in firmware. */
 	smp_park_aps();
 	/* A per-CPU unit for each CPU the MADT lists (and maxcpus= allows),

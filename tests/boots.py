@@ -72,6 +72,8 @@ POWEROFF = r'^reboot: Power down$'
 # The percpu_alloc suite runs the reserved chunk dry once: Linux's line.
 PERCPU_FAIL = r'^PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed$'
 STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
+# Typed input arrives by interrupt: COM1's IRQ 4 routed by the I/O APIC.
+SERIAL_IRQ = r'^serial: ttyS0 input by interrupt \(IRQ 4\)$'
 NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
              r'watchdog: BUG', r'did not run the function within']
 VGA_CONSOLE = r'^console: VGA text 80x25$'
@@ -170,7 +172,7 @@ def boots(build, accel='tcg'):
         for medium in ('cd', 'usb'):
             console = VGA_CONSOLE if fw == 'bios' else FB_CONSOLE
             matrix.append(Boot(f'{fw}-{medium}', f'{common} ktest=all ktest_cpus=2', fw, medium,
-                               expect=STANDARD + [console, PERCPU_FAIL], reject=NO_FAULTS, ktap=True))
+                               expect=STANDARD + [console, PERCPU_FAIL, SERIAL_IRQ], reject=NO_FAULTS, ktap=True))
         # What a person at the machine sees: the screen, read back through
         # QEMU's monitor and decoded (tests/qemu/screen.py).
         # VGA text has 25 rows: show only notices there, so the banner
@@ -236,6 +238,13 @@ def boots(build, accel='tcg'):
                      r'^params: key=storm type=string default=none value=off ',
                      r'^params: key=poweroff type=flag default=off value=on ', POWEROFF],
              reject=NO_FAULTS + [r'^Percpu Memory Statistics$', r'^crash: '], check=params_check),
+        # Serial input without the I/O APIC (noapic): the fallback is
+        # said, and the loopback bytes still arrive, polled.
+        Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
+             expect=[r'^IOAPIC: not used \(noapic\)$',
+                     r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',
+                     POWEROFF],
+             reject=NO_FAULTS, ktap=True),
         # Linux's module statistics after a storm whose duplicates fail.
         Boot('module-stats', f'{common} loader=legacy module_stats', smp=8, mem='1G',
              expect=[r'^Module Statistics$', r'^  modcount +: +[1-9]\d*$',

@@ -59,8 +59,10 @@ def run(cmd, timeout, **kw):
     """Run cmd with a time limit; on timeout kill its whole process group
     (run-qemu.sh's QEMU, run-bochs.sh's bochs), not just the script: an
     orphaned 64-CPU QEMU would eat the host for the rest of the run."""
+    # No input: a boot reads nothing typed on the terminal make test ran
+    # from (QEMU's -serial stdio would pass it to the kernel).
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         start_new_session=True, **kw)
+                         stdin=subprocess.DEVNULL, start_new_session=True, **kw)
     try:
         out, _ = p.communicate(timeout=timeout)
         return p.returncode, out.decode(errors='replace'), False

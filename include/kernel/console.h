@@ -19,6 +19,22 @@ void register_console(struct console *con);
 
 /* Drivers, each probing for its hardware; false when there is none. */
 bool serial_init(void);
+/* Input from ttyS0 (kernel/console/serial.c): by IRQ 4 through the I/O
+ * APIC, else polled.  serial_read() waits up to timeout ticks for a byte
+ * and returns how many it copied (0: none came). */
+void serial_input_init(void);
+size_t serial_read(char *buf, size_t len, long timeout);
+struct serial_input_stats {
+	unsigned long interrupts;	/* serial_interrupt() calls */
+	unsigned long bytes;		/* into the ring */
+	unsigned long dropped;		/* the ring was full */
+	bool polled;			/* no interrupt route */
+	bool present;			/* a 16550 answered at boot */
+};
+void serial_input_stats(struct serial_input_stats *st);
+/* Tests: the UART in loopback (output held back), one byte out raw. */
+void serial_loopback(bool on);
+bool serial_send_raw(char c);
 bool vga_text_init(void);
 bool fbcon_init(void);
 

@@ -8,10 +8,25 @@
  * registered.  Every wait for the transmitter is bounded; a port that stops
  * draining is dropped rather than allowed to hang the kernel.
  *
+ * Input: the UART raises IRQ 4 when a byte has arrived (IER bit 0, with
+ * the receive FIFO's trigger at one byte, and OUT2 set: on a PC that bit
+ * connects the UART's interrupt to the line).  The I/O APIC routes IRQ 4
+ * to the boot CPU (kernel/apic/io_apic.c, honouring the MADT's
+ * overrides); serial_interrupt() moves the bytes into a ring and wakes
+ * serial_read().  Where there is no route, serial_read() polls the UART
+ * instead, and the boot says so.
+ *
  * Register map: PC16550D datasheet, section 8.
  */
+#include <kernel/apic.h>
 #include <kernel/console.h>
 #include <kernel/io.h>
+#include <kernel/ioapic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/spinlock.h>
+#include <kernel/traps.h>
+#include <kernel/wait.h>
 
 #define COM1		0x3F8
 #define UART_THR	0	/* transmit holding (write) */
@@ -24,11 +39,28 @@
 #define UART_MCR	4
 #define UART_LSR	5
 #define UART_SCR	7
+#define LSR_DR		0x01	/* a received byte is waiting */
 #define LSR_THRE	0x20	/* transmit holding register empty */
+#define IER_RDI		0x01	/* interrupt when a byte has arrived */
+#define FCR_ON_TRIGGER1	0x07	/* FIFOs on and cleared, RX trigger 1 byte */
+#define MCR_NORMAL	0x0F	/* DTR, RTS, OUT1, OUT2 */
+#define MCR_LOOP	0x10
+#define COM1_IRQ	4
 #define TX_SPIN_LIMIT	100000
+#define RX_RING		256	/* a power of two */
 
 static uint16_t port = COM1;
-static bool port_dead;
+static bool port_dead, port_found;
+
+/* Received bytes: written by serial_interrupt() (or the poll), read by
+ * serial_read(); head and tail count bytes ever, modulo 2^32. */
+static char rx_ring[RX_RING];
+static unsigned int rx_head, rx_tail;
+static DEFINE_SPINLOCK(rx_lock);
+static DECLARE_WAIT_QUEUE_HEAD(rx_wq);
+static bool rx_polled = true;	/* until serial_input_init() routes IRQ 4 */
+static bool tx_off;		/* serial_loopback(): output held back */
+static struct serial_input_stats rx_stats;
 
 static void serial_putc(char c)
 {
@@ -47,6 +79,8 @@ static void serial_putc(char c)
 static void serial_write(struct console *con, const char *s, size_t len)
 {
 	(void)con;
+	if (READ_ONCE(tx_off))
+		return;
 	for (size_t i = 0; i < len && !port_dead; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
@@ -86,6 +120,123 @@ bool serial_init(void)
 	if (!uart_probe(COM1))
 		return false;
 	port = COM1;
+	port_found = true;
 	register_console(&serial_console);
 	return true;
+}
+
+/* Under rx_lock: every byte the UART holds into the ring. */
+static void rx_drain(void)
+{
+	while (inb(port + UART_LSR) & LSR_DR) {
+		char c = (char)inb(port + UART_RBR);
+
+		if (rx_head - rx_tail == RX_RING) {
+			rx_stats.dropped++;	/* nobody reads: the oldest stay */
+			continue;
+		}
+		rx_ring[rx_head++ % RX_RING] = c;
+		rx_stats.bytes++;
+	}
+}
+
+static void serial_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+	spin_lock(&rx_lock);
+	rx_stats.interrupts++;
+	rx_drain();
+	spin_unlock(&rx_lock);
+	apic_eoi();
+	wake_up_all(&rx_wq);
+}
+
+void serial_input_init(void)
+{
+	int err;
+
+	if (!port_found)
+		return;
+	outb(port + UART_FCR, FCR_ON_TRIGGER1);
+	err = register_interrupt_handler(ISA_IRQ_VECTOR(COM1_IRQ), serial_interrupt);
+	if (!err)
+		err = ioapic_route_isa_irq(COM1_IRQ);
+	if (err) {
+		pr_warn("serial: no interrupt route for ttyS0 (IRQ %u, error %d); input is polled\n",
+			COM1_IRQ, err);
+		return;
+	}
+	WRITE_ONCE(rx_polled, false);
+	outb(port + UART_IER, IER_RDI);
+	pr_info("serial: ttyS0 input by interrupt (IRQ %u)\n", COM1_IRQ);
+}
+
+static bool rx_ready(void)
+{
+	unsigned long flags;
+	bool ready;
+
+	flags = spin_lock_irqsave(&rx_lock);
+	if (READ_ONCE(rx_polled))
+		rx_drain();
+	ready = rx_head != rx_tail;
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return ready;
+}
+
+size_t serial_read(char *buf, size_t len, long timeout)
+{
+	unsigned long flags;
+	size_t n = 0;
+
+	if (!port_found || !len)
+		return 0;
+	if (READ_ONCE(rx_polled)) {
+		/* No interrupt: look once a tick. */
+		while (!rx_ready() && timeout-- > 0)
+			schedule_timeout_uninterruptible(1);
+	} else {
+		wait_event_timeout(rx_wq, rx_ready(), timeout);
+	}
+	flags = spin_lock_irqsave(&rx_lock);
+	while (n < len && rx_tail != rx_head)
+		buf[n++] = rx_ring[rx_tail++ % RX_RING];
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return n;
+}
+
+void serial_input_stats(struct serial_input_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&rx_lock);
+
+	*st = rx_stats;
+	st->polled = rx_polled;
+	st->present = port_found;
+	spin_unlock_irqrestore(&rx_lock, flags);
+}
+
+/*
+ * Loopback, for the tests: what is sent comes back as input, through the
+ * same interrupt as a typed byte, and nothing reaches the wire.  The
+ * console's output is held back meanwhile (it would loop back too).
+ */
+void serial_loopback(bool on)
+{
+	if (!port_found)
+		return;
+	if (on) {
+		WRITE_ONCE(tx_off, true);
+		outb(port + UART_MCR, MCR_NORMAL | MCR_LOOP);
+	} else {
+		outb(port + UART_MCR, MCR_NORMAL);
+		WRITE_ONCE(tx_off, false);
+	}
+}
+
+bool serial_send_raw(char c)
+{
+	if (!port_found || port_dead)
+		return false;
+	serial_putc(c);
+	return !port_dead;
 }
