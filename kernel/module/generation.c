@@ -36,7 +36,6 @@
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/module.h>
-#include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
 

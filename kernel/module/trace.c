@@ -25,7 +25,6 @@
  * counts them.
  */
 #include <kernel/cmdline.h>
-#include <kernel/io.h>
 #include <kernel/errno.h>
 #include <kernel/mm.h>
 #include <kernel/percpu.h>
