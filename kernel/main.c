@@ -13,6 +13,7 @@
 #include <kernel/console.h>
 #include <kernel/initrd.h>
 #include <kernel/ioapic.h>
+#include <kernel/line.h>
 #include <kernel/ktest.h>
 #include <kernel/madt.h>
 #include <kernel/mm.h>
@@ -67,7 +68,8 @@ static unsigned int usable_cpu_count(void)
  * asked and returns < 0 when something it checked failed.  The storm
  * comes first, on the freshly booted machine (it runs unless storm=off);
  * the tests after it, on what the storm left; the statistics then count
- * both; a crash last, since it does not come back.
+ * both; a crash, which does not come back; and the monitor, in place of
+ * the wait at the end, until its `exit`.
  */
 static const struct {
 	const char *what;
@@ -79,6 +81,7 @@ static const struct {
 	{ "module_stats (the loader's figures, Linux's names)", mod_stats_run_requested },
 	{ "params (every boot parameter: default and value)", boot_params_run_requested },
 	{ "crash= (fault on purpose, to show the reports)", crash_run_requested },
+	{ "monitor (a command prompt on the serial line)", monitor_run_requested },
 };
 
 /* True when any of them failed: machine_finish() reports it. */

@@ -111,12 +111,10 @@ bool boot_param_given(const void *var)
  *   params: key=watchdog_thresh type=uint default=10 value=2 accepts=a number in 0-3600 help=...
  * tools/params_table.py turns these lines into the README's table.
  */
-int boot_params_run_requested(void)
+void boot_params_print(void)
 {
 	char def[48], now[48], accepts[96];
 
-	if (!params)
-		return 0;
 	for_each_boot_param(p) {
 		boot_param_format(p, false, def, sizeof(def));
 		boot_param_format(p, true, now, sizeof(now));
@@ -125,5 +123,11 @@ int boot_params_run_requested(void)
 			p->key, boot_param_type_name(p), def, now, accepts,
 			p->help);
 	}
+}
+
+int boot_params_run_requested(void)
+{
+	if (params)
+		boot_params_print();
 	return 0;
 }

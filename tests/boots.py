@@ -57,6 +57,7 @@ class Boot:
     screen: list = None     # regexes the screen text must match (no poweroff)
     screen_until: str = 'done: halted'  # the serial line after which to read it
     screen_linger: int = 0  # and seconds more before reading
+    session: list = None    # lines typed at the monitor's prompt, in turn
     check: object = None    # check(log, report, name): more than regexes
 
     def time_limit(self):
@@ -240,6 +241,27 @@ def boots(build, accel='tcg'):
              reject=NO_FAULTS + [r'^Percpu Memory Statistics$', r'^crash: '], check=params_check),
         # Serial input without the I/O APIC (noapic): the fallback is
         # said, and the loopback bytes still arrive, polled.
+        # The monitor, typed at over the serial line (tests/harness.py's
+        # run_session): modules listed, unloaded in order, loaded again,
+        # the generation switched, and bad input answered.
+        Boot('monitor-session', f'{common} monitor',
+             session=['lsmod', 'rmmod kvm', 'rmmod kvm_intel', 'rmmod kvm', 'modprobe kvm_intel',
+                      'loader', 'loader legacy', 'loader sideways', 'frobnicate', 'rmmod',
+                      'help rmmod', 'x' * 300, 'modstats', 'poweroff'],
+             expect=[r'^monitor: on ttyS0 \(input by interrupt\)',
+                     r'^Module +Size +Ref +Used by +State +Address$',
+                     r'^kvm_intel +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
+                     r'^kvm +\d+ +0 +kvm_intel, +Live +0x[0-9a-f]{16}$',
+                     r'^rmmod: kvm: EBUSY \(-16\)$', r'^rmmod: kvm_intel: done$',
+                     r'^rmmod: kvm: done$', r'^modprobe: kvm_intel: done$',
+                     r'^loader: unformed \(Linux 3\.11 - 6\.4\): ',
+                     r'^loader: legacy \(Linux <= 3\.7\): ',
+                     r"^loader: 'sideways' is not a generation: legacy seed unformed idempotent$",
+                     r"^monitor: unknown command 'frobnicate' \(help lists them\)$",
+                     r'^usage: rmmod NAME$', r'^usage: rmmod NAME\n  unload NAME',
+                     r'^line too long: at most 255 characters; ignored$',
+                     r'^Module Statistics$', POWEROFF],
+             reject=NO_FAULTS),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

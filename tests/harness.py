@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
@@ -70,6 +71,52 @@ def run(cmd, timeout, **kw):
         os.killpg(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
         return None, (out or b'').decode(errors='replace'), True
+
+
+MONITOR_PROMPT = b'mkernel> '
+
+
+def run_session(cmd, lines, timeout, **kw):
+    """Like run(), for a boot with the monitor: each of lines is typed on
+    the serial line (QEMU's standard input) once the monitor's prompt
+    has come one more time, and Enter after it.  The boot then ends by
+    itself (the last line should be poweroff) or at the timeout."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.PIPE, start_new_session=True, **kw)
+    out = bytearray()
+    got = threading.Condition()
+
+    def pump():
+        for chunk in iter(lambda: p.stdout.read1(4096), b''):
+            with got:
+                out.extend(chunk)
+                got.notify_all()
+        with got:
+            got.notify_all()
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    for i, line in enumerate(lines):
+        with got:
+            while out.count(MONITOR_PROMPT) <= i and p.poll() is None and \
+                    time.monotonic() < deadline:
+                got.wait(0.5)
+        if p.poll() is not None or time.monotonic() >= deadline:
+            break
+        try:
+            p.stdin.write(line.encode() + b'\r')
+            p.stdin.flush()
+        except BrokenPipeError:
+            break
+    try:
+        p.wait(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        timed_out = True
+    reader.join(timeout=5)
+    return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
 
 
 def qemu_failure(log):
@@ -136,7 +183,10 @@ def run_boot(build, b, report, accel='tcg'):
                '--accel', accel, '--cache', str(build / 'accel')]
         if b.topology:
             cmd += ['--topology', b.topology]
-    rc, log, timed_out = run(cmd, timeout, cwd=ROOT, env=env)
+    if b.session:
+        rc, log, timed_out = run_session(cmd, b.session, timeout, cwd=ROOT, env=env)
+    else:
+        rc, log, timed_out = run(cmd, timeout, cwd=ROOT, env=env)
     log = log.replace('\r', '')
     (tdir / f'{b.name}.log').write_text(log)
     iso.unlink(missing_ok=True)

@@ -114,6 +114,7 @@ void kernel_cmdline_report_unknown(void);
 bool boot_param_given(const void *var);
 /* Every parameter: key, type, default, value, help (params=1). */
 int boot_params_run_requested(void);
+void boot_params_print(void);
 /* The parsed line itself: module parameters ("mod.param") are read
  * from it by the loader, which owns them (cmdline_find()). */
 extern struct cmdline kernel_cmdline;

@@ -76,4 +76,8 @@ void line_reset(struct line_editor *ed);
 /* The nth most recent history line (1: the last), or NULL. */
 const char *line_history(const struct line_editor *ed, unsigned int n);
 
+/* The monitor (kernel/monitor/monitor.c): with `monitor` on the command
+ * line, a prompt on ttyS0 until `exit`; kmain's last workload. */
+int monitor_run_requested(void);
+
 #endif

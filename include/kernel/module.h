@@ -257,6 +257,8 @@ extern struct wait_queue_head module_wq;
 
 /* Under module_mutex or rcu_read_lock(). */
 struct module *find_module_all(const char *name, bool even_unformed);
+/* fn for every module on the list, holding module_mutex (lsmod). */
+void for_each_module(void (*fn)(struct module *mod, void *ctx), void *ctx);
 struct module *find_module(const char *name);
 
 int load_module(const void *file, size_t len, const char *path);
@@ -296,6 +298,7 @@ struct mod_stats {
 	unsigned int failed_load_modules; /* every load that failed */
 };
 void mod_stats_get(struct mod_stats *st);
+void mod_stats_print(void);
 int mod_stats_run_requested(void);	/* module_stats: print them */
 enum fail_dup_mod_reason {
 	FAIL_DUP_MOD_BECOMING,		/* found loaded before any allocation */

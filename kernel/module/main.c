@@ -79,6 +79,16 @@ struct module *find_module(const char *name)
 	return find_module_all(name, false);
 }
 
+void for_each_module(void (*fn)(struct module *mod, void *ctx), void *ctx)
+{
+	struct module *mod;
+
+	mutex_lock(&module_mutex);
+	list_for_each_entry(mod, &modules, list)
+		fn(mod, ctx);
+	mutex_unlock(&module_mutex);
+}
+
 /* Linux's finished_loading(), lockless: the list is read under RCU and
  * the state read once, so the wait_event condition never sleeps. */
 static bool finished_loading(const char *name)

@@ -255,7 +255,7 @@ void module_loader_stats_reset(void)
  * in the shape of Linux's /sys/kernel/debug/modules/stats (its lines
  * named by the variables), then the duplicates.
  */
-int mod_stats_run_requested(void)
+void mod_stats_print(void)
 {
 	static const char *const reason[] = {
 		[FAIL_DUP_MOD_BECOMING] = "Becoming",
@@ -264,8 +264,6 @@ int mod_stats_run_requested(void)
 	struct mod_stats st;
 	unsigned long flags;
 
-	if (!module_stats)
-		return 0;
 	mod_stats_get(&st);
 	pr_info("Module Statistics\n");
 	pr_info("  modcount               : %12u\n", st.modcount);
@@ -293,5 +291,11 @@ int mod_stats_run_requested(void)
 		pr_info("  (%u more failures of other names not kept)\n",
 			dup_failed_dropped);
 	spin_unlock_irqrestore(&stats_lock, flags);
+}
+
+int mod_stats_run_requested(void)
+{
+	if (module_stats)
+		mod_stats_print();
 	return 0;
 }
