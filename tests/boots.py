@@ -19,6 +19,10 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+import params_table  # noqa: E402
+
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
 # QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
 EXIT_POWEROFF = 0
@@ -95,18 +99,14 @@ def crash(kind, exception, function, cmdline='', expect=(), **kw):
                 **kw)
 
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / 'tools'))
-import params_table  # noqa: E402
-
-
 def params_check(log, report, name):
     """The boot params: the README's table of boot parameters is the one
     tools/params_table.py makes from what this kernel listed."""
     rows = params_table.params(log)
     have = params_table.readme_table((ROOT / 'README.md').read_text())
     want = params_table.table(rows) if rows else None
-    diff = sorted(set((want or '').splitlines()) ^ set((have or '').splitlines()))
+    missing, extra = params_table.differences(have or '', want or '')
+    diff = missing + extra
     report.add(f'{name}: README.md lists the {len(rows)} boot parameters the kernel lists '
                '(tools/params_table.py)', bool(rows) and have == want,
                'no README table' if have is None else

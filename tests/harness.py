@@ -146,6 +146,11 @@ def run_screen_boot(build, b, iso, report, accel):
     for pattern in b.screen:
         report.add(f'{name}: screen shows /{pattern}/', re.search(pattern, text, re.M) is not None,
                    f'not on screen; see {build}/test/{b.name}.screen')
+    report_rejects(b, log, report, name)
+
+
+def report_rejects(b, log, report, name):
+    """One result for each pattern the log must not match."""
     for pattern in b.reject:
         m = re.search(pattern, log, re.M)
         report.add(f'{name}: log lacks /{pattern}/', m is None,
@@ -204,10 +209,7 @@ def run_boot(build, b, report, accel='tcg'):
     for pattern in b.expect:
         report.add(f'{name}: log has /{pattern}/',
                    re.search(pattern, log, re.M) is not None, f'missing; {last}')
-    for pattern in b.reject:
-        m = re.search(pattern, log, re.M)
-        report.add(f'{name}: log lacks /{pattern}/', m is None,
-                   'found: ' + (log[m.start():m.start() + 120].splitlines()[0] if m else ''))
+    report_rejects(b, log, report, name)
     if b.check:
         b.check(log, report, name)
     if b.ktap:

@@ -8,7 +8,7 @@
 # KVM passes when /dev/kvm is there and writable and a boot of FILE under
 # KVM (tools/run-qemu.sh --accel kvm, one CPU) prints the kernel's banner
 # within S seconds (default 5 under BIOS, 10 under UEFI, where OVMF
-# itself must first get through; TCG takes about 1 s and 5 s).  That
+# itself must first get through; TCG takes about 1 s and 6 s).  That
 # catches the broken hosts seen so far: QEMU aborting on an MSR it cannot
 # set, "KVM internal error" in the firmware or in GRUB, a guest that hangs
 # without a word, and nested KVM so slow that TCG is faster.
@@ -39,6 +39,12 @@ answer() {
 	case $1 in kvm:*) exit 0 ;; *) exit 1 ;; esac
 }
 
+# The verdict for this host, replaced whole (a reader never sees half).
+save_verdict() {
+	printf '%s\n# %s\n' "$1" "$host" > "$verdict_file.tmp"
+	mv "$verdict_file.tmp" "$verdict_file"
+}
+
 kvm_dev=${KVM_DEV:-/dev/kvm}
 [ -e "$kvm_dev" ] || answer "tcg: this host has no $kvm_dev"
 [ -w "$kvm_dev" ] || answer "tcg: $kvm_dev is not writable by you (the kvm group grants it)"
@@ -55,8 +61,7 @@ if [ -n "$cache" ]; then
 	fi
 	verdict_file=$cache/kvm-$(printf '%s' "$host" | cksum | cut -d' ' -f1)-$firmware
 	if [ -n "$record" ]; then
-		printf '%s\n# %s\n' "$record" "$host" > "$verdict_file.tmp"
-		mv "$verdict_file.tmp" "$verdict_file"
+		save_verdict "$record"
 		exit 0
 	fi
 	if [ -s "$verdict_file" ]; then
@@ -90,8 +95,5 @@ done
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 rm -f "$log"
-if [ -n "$verdict_file" ]; then
-	printf '%s\n# %s\n' "$verdict" "$host" > "$verdict_file.tmp"
-	mv "$verdict_file.tmp" "$verdict_file"
-fi
+[ -z "$verdict_file" ] || save_verdict "$verdict"
 answer "$verdict"

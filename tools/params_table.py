@@ -51,6 +51,12 @@ def readme_table(text):
     return m.group(1) if m else None
 
 
+def differences(have, want):
+    """The rows only one of the two tables has: (missing, extra)."""
+    have, want = set(have.splitlines()), set(want.splitlines())
+    return sorted(want - have), sorted(have - want)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('log')
@@ -59,7 +65,7 @@ def main():
     args = ap.parse_args()
     rows = params(pathlib.Path(args.log).read_text(errors='replace'))
     if not rows:
-        print(f'params-table: no "params:" lines in {args.log} (boot with params)', file=sys.stderr)
+        print(f'params_table: no "params:" lines in {args.log} (boot with params)', file=sys.stderr)
         return 1
     want = table(rows)
     target = args.readme or args.check
@@ -69,17 +75,16 @@ def main():
     text = pathlib.Path(target).read_text()
     have = readme_table(text)
     if have is None:
-        print(f'params-table: {target} has no {BEGIN} ... {END} block', file=sys.stderr)
+        print(f'params_table: {target} has no {BEGIN} ... {END} block', file=sys.stderr)
         return 1
     if args.check:
         if have == want:
             return 0
-        missing = sorted(set(want.splitlines()) - set(have.splitlines()))
-        extra = sorted(set(have.splitlines()) - set(want.splitlines()))
+        missing, extra = differences(have, want)
         for ln in missing:
-            print(f'params-table: {target} lacks: {ln}', file=sys.stderr)
+            print(f'params_table: {target} lacks: {ln}', file=sys.stderr)
         for ln in extra:
-            print(f'params-table: {target} has, the kernel not: {ln}', file=sys.stderr)
+            print(f'params_table: {target} has, the kernel not: {ln}', file=sys.stderr)
         return 1
     pathlib.Path(target).write_text(text.replace(BEGIN + '\n' + have + END, BEGIN + '\n' + want + END))
     return 0

@@ -112,6 +112,7 @@ void module_unwind_kallsyms(struct load_state *ls);
  * stats.c): kmalloc'd tables and copies, module memory, and the per-CPU
  * area's bytes on every CPU; then the load's end, filed by stage.
  */
+void *load_kmalloc(struct load_state *ls, size_t bytes);
 void *load_kzalloc(struct load_state *ls, size_t bytes);
 void load_kfree(struct load_state *ls, const void *p, size_t bytes);
 void *load_module_alloc(struct load_state *ls, size_t bytes);

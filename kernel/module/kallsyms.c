@@ -53,7 +53,7 @@ int module_add_kallsyms(struct load_state *ls)
 	if (!nsyms)
 		return 0;
 	size = nsyms * sizeof(*syms) + strsize;
-	syms = load_kzalloc(ls, size);
+	syms = load_kmalloc(ls, size);
 	if (!syms)
 		return -ENOMEM;
 	ls->kallsyms_size = size;

@@ -40,7 +40,7 @@
  * labels at the end of load_module().  Next door: the generations
  * (generation.c), linking (symbols.c), module parameters (params.c),
  * what loads cost (stats.c: every allocation of a load goes through its
- * load_kzalloc()/load_module_alloc()), and fault injection
+ * load_kmalloc()/load_module_alloc()), and fault injection
  * (fault_inject.c: fail.init, fail.percpu, storm.jitter's delays).
  */
 #include <kernel/errno.h>
@@ -177,7 +177,7 @@ static int copy_module(struct load_state *ls, const void *file, size_t len)
 		pr_err("%s: empty file\n", ls->path);
 		return -ENOEXEC;
 	}
-	ls->copy = load_kzalloc(ls, len);
+	ls->copy = load_kmalloc(ls, len);
 	if (!ls->copy) {
 		pr_err("%s: no memory for a %zu-byte copy\n", ls->path, len);
 		return -ENOMEM;

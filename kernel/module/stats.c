@@ -4,9 +4,9 @@
  * find the memory that duplicate loads waste on many-CPU machines).
  *
  * Every byte a load allocates goes through the allocate-and-account
- * helpers below (load_kzalloc, load_module_alloc and their frees), so it
- * is counted where it happens and no step pairs an allocation with an
- * accounting call of its own.  When the load ends, mod_stat_load_end()
+ * helpers below (load_kmalloc/load_kzalloc, load_module_alloc, and their
+ * frees), so it is counted where it happens and no step pairs an
+ * allocation with an accounting call of its own.  When the load ends, mod_stat_load_end()
  * files its bytes under the stage at which it failed, or under the
  * module's size when it loaded:
  *
@@ -43,10 +43,8 @@ BOOT_PARAM_FLAG(module_stats, "module_stats", "print the module loader's statist
 
 static DEFINE_SPINLOCK(stats_lock);
 
-/* Linux's counters: since boot. */
-static uint64_t total_mod_size, total_text_size;
-static uint64_t invalid_kread_bytes, invalid_becoming_bytes, invalid_mod_bytes;
-static unsigned int modcount, failed_kreads, failed_becoming, failed_load_modules;
+/* Linux's counters, since boot: struct mod_stats (module.h) names them. */
+static struct mod_stats stats;
 
 /* Ours: bytes held by loads not yet over, and their peak since reset. */
 static uint64_t modmem_in_flight, modmem_peak;
@@ -91,12 +89,22 @@ static void unaccount(struct load_state *ls, size_t bytes)
 	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
-void *load_kzalloc(struct load_state *ls, size_t bytes)
+/* For what is filled whole at once (the file copy, kallsyms). */
+void *load_kmalloc(struct load_state *ls, size_t bytes)
 {
-	void *p = kzalloc(bytes);
+	void *p = kmalloc(bytes);
 
 	if (p)
 		account(ls, bytes);
+	return p;
+}
+
+void *load_kzalloc(struct load_state *ls, size_t bytes)
+{
+	void *p = load_kmalloc(ls, bytes);
+
+	if (p)
+		memset(p, 0, bytes);
 	return p;
 }
 
@@ -126,13 +134,11 @@ void load_module_memfree(struct load_state *ls, void *p, size_t bytes)
 }
 
 /* The per-CPU area is not module memory (not in modmem_peak), but a
- * failed load wasted it on every CPU. */
+ * failed load wasted it on every CPU.  Only this load's own count: no
+ * global figure moves, so no lock. */
 void load_account_percpu(struct load_state *ls, size_t size)
 {
-	unsigned long flags = spin_lock_irqsave(&stats_lock);
-
 	ls->bytes_allocated += size * nr_cpu_ids;
-	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
 /* ---- the end of a load -------------------------------------------------- */
@@ -147,20 +153,20 @@ void mod_stat_load_end(struct load_state *ls, int err)
 	if (!err) {
 		const struct module *mod = ls->mod;
 
-		modcount++;
-		total_mod_size += ls->layout.core_size + ls->layout.init_size;
-		total_text_size += mod->core_layout.text_size +
+		stats.modcount++;
+		stats.total_mod_size += ls->layout.core_size + ls->layout.init_size;
+		stats.total_text_size += mod->core_layout.text_size +
 				   ls->layout.mem[MOD_INIT_TEXT].size;
 	} else {
-		failed_load_modules++;
+		stats.failed_load_modules++;
 		if (!ls->copy_len) {
-			failed_kreads++;
-			invalid_kread_bytes += ls->bytes_allocated;
+			stats.failed_kreads++;
+			stats.invalid_kread_bytes += ls->bytes_allocated;
 		} else if (!ls->mod) {
-			failed_becoming++;
-			invalid_becoming_bytes += ls->bytes_allocated;
+			stats.failed_becoming++;
+			stats.invalid_becoming_bytes += ls->bytes_allocated;
 		} else {
-			invalid_mod_bytes += ls->bytes_allocated;
+			stats.invalid_mod_bytes += ls->bytes_allocated;
 		}
 	}
 	spin_unlock_irqrestore(&stats_lock, flags);
@@ -199,15 +205,7 @@ void mod_stats_get(struct mod_stats *st)
 {
 	unsigned long flags = spin_lock_irqsave(&stats_lock);
 
-	st->total_mod_size = total_mod_size;
-	st->total_text_size = total_text_size;
-	st->invalid_kread_bytes = invalid_kread_bytes;
-	st->invalid_becoming_bytes = invalid_becoming_bytes;
-	st->invalid_mod_bytes = invalid_mod_bytes;
-	st->modcount = modcount;
-	st->failed_kreads = failed_kreads;
-	st->failed_becoming = failed_becoming;
-	st->failed_load_modules = failed_load_modules;
+	*st = stats;
 	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
@@ -224,7 +222,8 @@ unsigned long mod_stat_dup_count(const char *name, unsigned int *mask)
 
 static uint64_t wasted(void)
 {
-	return invalid_kread_bytes + invalid_becoming_bytes + invalid_mod_bytes;
+	return stats.invalid_kread_bytes + stats.invalid_becoming_bytes +
+	       stats.invalid_mod_bytes;
 }
 
 void module_loader_stats_get(struct module_loader_stats *st)
@@ -234,8 +233,8 @@ void module_loader_stats_get(struct module_loader_stats *st)
 	st->modmem_in_flight = modmem_in_flight;
 	st->modmem_peak = modmem_peak;
 	st->dup_bytes = wasted() - wasted_at_reset;
-	st->loads_ok = modcount - modcount_at_reset;
-	st->loads_failed = failed_load_modules - failed_at_reset;
+	st->loads_ok = stats.modcount - modcount_at_reset;
+	st->loads_failed = stats.failed_load_modules - failed_at_reset;
 	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
@@ -245,8 +244,8 @@ void module_loader_stats_reset(void)
 
 	modmem_peak = modmem_in_flight;
 	wasted_at_reset = wasted();
-	modcount_at_reset = modcount;
-	failed_at_reset = failed_load_modules;
+	modcount_at_reset = stats.modcount;
+	failed_at_reset = stats.failed_load_modules;
 	spin_unlock_irqrestore(&stats_lock, flags);
 }
 
