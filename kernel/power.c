@@ -16,6 +16,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/time.h>
 
 #define QEMU_DEBUG_EXIT_PORT	0xf4
 
@@ -49,6 +50,49 @@ void machine_power_off(void)
 	pr_notice("reboot: Power down\n");
 	err = acpi_power_off();
 	pr_err("reboot: ACPI power-off failed (%d)\n", err);
+}
+
+/*
+ * Reset, in Linux's order for a PC (arch/x86/kernel/reboot.c): the ACPI
+ * reset register, then the 8042's reset line, then the PCI reset
+ * control register at 0xCF9, and when nothing has worked a triple fault:
+ * an empty IDT, then an exception, which the CPU cannot deliver.
+ */
+#define I8042_STATUS		0x64
+#define I8042_STATUS_IBF	0x02	/* the controller has not read our last byte */
+#define I8042_CMD_PULSE_RESET	0xfe
+#define PCI_RESET_CONTROL	0xcf9
+#define CF9_SYS_RST		0x02
+#define CF9_RST_CPU		0x04
+
+static void kbd_pulse_reset(void)
+{
+	for (int i = 0; i < 10; i++) {
+		for (int spin = 0; spin < 1000; spin++) {
+			if (!(inb(I8042_STATUS) & I8042_STATUS_IBF))
+				break;
+			udelay(10);
+		}
+		outb(I8042_STATUS, I8042_CMD_PULSE_RESET);
+		mdelay(50);
+	}
+}
+
+void machine_restart(void)
+{
+	struct { uint16_t limit; uint64_t base; } __packed no_idt = { 0, 0 };
+
+	pr_notice("reboot: Restarting system\n");
+	acpi_reboot();
+	local_irq_disable();
+	kbd_pulse_reset();
+	outb(PCI_RESET_CONTROL, CF9_SYS_RST);
+	udelay(50);
+	outb(PCI_RESET_CONTROL, CF9_SYS_RST | CF9_RST_CPU);
+	mdelay(100);
+	pr_err("reboot: no reset worked; triple fault\n");
+	asm volatile("lidt %0; int3" : : "m"(no_idt));
+	halt_forever();
 }
 
 void machine_finish(bool tests_failed)

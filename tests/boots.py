@@ -248,7 +248,7 @@ def boots(build, accel='tcg'):
              session=['lsmod', 'rmmod kvm', 'rmmod kvm_intel', 'rmmod kvm', 'modprobe kvm_intel',
                       'loader', 'loader legacy', 'loader sideways', 'frobnicate', 'rmmod',
                       'help rmmod', 'x' * 300, 'modstats', 'poweroff'],
-             expect=[r'^monitor: on ttyS0 \(input by interrupt\)',
+             expect=[r'^monitor: input from (.*, )?ttyS0[,;]',
                      r'^Module +Size +Ref +Used by +State +Address$',
                      r'^kvm_intel +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
                      r'^kvm +\d+ +0 +kvm_intel, +Live +0x[0-9a-f]{16}$',

@@ -25,6 +25,10 @@ void acpi_init(const struct boot_info *bi);
 const void *acpi_find_table(const char *sig);
 /* Enter S5 (soft-off).  Returns -ENODEV/-EIO if it could not. */
 int acpi_power_off(void);
+/* FADT RESET_REG; returns only if it did not reset (-ENODEV: none). */
+int acpi_reboot(void);
+/* The FADT's IA-PC boot flags on the 8042: 1 yes, 0 no, -1 not said. */
+int acpi_i8042_present(void);
 
 /* ---- table layouts (ACPI 6.5, 5.2) ------------------------------------- */
 
@@ -128,9 +132,19 @@ struct acpi_fadt_info {
 	bool hw_reduced;		/* FADT flag HW_REDUCED_ACPI */
 	bool has_sleep_control;		/* SLEEP_CONTROL_REG present */
 	struct acpi_gas sleep_control;
+	bool has_iapc_boot_arch;	/* FADT revision >= 3 */
+	uint16_t iapc_boot_arch;	/* ACPI_IAPC_* below */
+	bool has_reset_reg;		/* flag RESET_REG_SUP, address != 0 */
+	struct acpi_gas reset_reg;
+	uint8_t reset_value;
 };
 
+#define ACPI_FADT_RESET_REG_SUP	(1U << 10)
 #define ACPI_FADT_HW_REDUCED	(1U << 20)
+/* IA-PC boot architecture flags (5.2.9.3). */
+#define ACPI_IAPC_LEGACY_DEVICES (1U << 0)
+#define ACPI_IAPC_8042		(1U << 1)
+#define ACPI_IAPC_NO_VGA	(1U << 2)
 
 int acpi_fadt_parse(const struct acpi_table_header *fadt,
 		    struct acpi_fadt_info *out, const char **why);

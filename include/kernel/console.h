@@ -35,6 +35,31 @@ void serial_input_stats(struct serial_input_stats *st);
 /* Tests: the UART in loopback (output held back), one byte out raw. */
 void serial_loopback(bool on);
 bool serial_send_raw(char c);
+/*
+ * Input, from every driver as one stream (kernel/console/input.c).  A
+ * driver fills its own ring from its interrupt handler, passing each
+ * byte to console_input_saw() and then calling console_input_wake().
+ * read() takes what the ring holds without waiting; polled() is true
+ * when the driver has no interrupt, and then poll() moves what the
+ * hardware holds into the ring (console_read() calls it once a tick).
+ */
+struct console_input {
+	const char *name;
+	size_t (*read)(char *buf, size_t len);
+	bool (*polled)(void);
+	void (*poll)(void);
+	struct console_input *next;
+};
+void register_console_input(struct console_input *in);
+void console_input_saw(char c);
+void console_input_wake(void);
+/* Up to len bytes from any source, waiting up to timeout ticks for the
+ * first (0: none came). */
+size_t console_read(char *buf, size_t len, long timeout);
+/* Did a Ctrl-C arrive since the last call?  (A long command's check.) */
+bool console_interrupted(void);
+/* How many sources; their names ("ttyS0, i8042 (polled)") in names. */
+unsigned int console_inputs(char *names, size_t size);
 bool vga_text_init(void);
 bool fbcon_init(void);
 

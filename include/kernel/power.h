@@ -18,6 +18,8 @@ extern bool poweroff, isa_debug_exit;	/* the command line's flags */
 
 /* ACPI S5 soft-off; returns only if it did not work. */
 void machine_power_off(void);
+/* Reset the machine: ACPI, 8042, 0xCF9, triple fault; does not return. */
+void machine_restart(void) __noreturn;
 /* After a panic: tell QEMU if asked, then stop this CPU for good. */
 void machine_panic_halt(void) __noreturn;
 /* The end of kmain: power off when asked, else leave the screen readable. */

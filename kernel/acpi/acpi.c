@@ -498,3 +498,36 @@ int acpi_power_off(void)
 	       ACPI_POWEROFF_WAIT_MS);
 	return -EIO;
 }
+
+/* ---- reset and the legacy devices --------------------------------------- */
+
+/* 4.8.3.6: RESET_VALUE written to RESET_REG resets the machine.  Only the
+ * I/O space form is done here (QEMU's and most PCs' 0xCF9); power.c tries
+ * the next ways when this one is missing or does nothing. */
+int acpi_reboot(void)
+{
+	const struct acpi_fadt_info *f = &acpi_state.fadt;
+
+	if (!acpi_state.have_fadt || !f->has_reset_reg)
+		return -ENODEV;
+	if (f->reset_reg.space_id != ACPI_SPACE_IO ||
+	    f->reset_reg.address > 0xffff) {
+		pr_warn("ACPI: RESET_REG in address space %u is not supported\n",
+			f->reset_reg.space_id);
+		return -ENODEV;
+	}
+	pr_info("ACPI: reset: writing 0x%x to port 0x%llx\n", f->reset_value,
+		(unsigned long long)f->reset_reg.address);
+	outb((uint16_t)f->reset_reg.address, f->reset_value);
+	mdelay(100);
+	return -EIO;
+}
+
+/* What the FADT's IA-PC boot flags say of an 8042 keyboard controller:
+ * 1 present, 0 absent, -1 the FADT does not say (revision < 3, or none). */
+int acpi_i8042_present(void)
+{
+	if (!acpi_state.have_fadt || !acpi_state.fadt.has_iapc_boot_arch)
+		return -1;
+	return !!(acpi_state.fadt.iapc_boot_arch & ACPI_IAPC_8042);
+}

@@ -19,6 +19,11 @@
 #include <kernel/errno.h>
 #include <kernel/string.h>
 
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -218,7 +223,10 @@ uint64_t acpi_root_entry(const struct acpi_root *root, size_t i)
 #define FADT_PM1A_CNT_BLK	64
 #define FADT_PM1B_CNT_BLK	68
 #define FADT_PM1_CNT_LEN	89
+#define FADT_IAPC_BOOT_ARCH	109	/* ACPI 2.0 (FADT revision 3) on */
 #define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
 #define FADT_X_DSDT		140
 #define FADT_X_PM1A_CNT_BLK	172
 #define FADT_X_PM1B_CNT_BLK	184
@@ -280,6 +288,17 @@ int acpi_fadt_parse(const struct acpi_table_header *fadt,
 	out->smi_cmd = get32(f + FADT_SMI_CMD);
 	out->acpi_enable = f[FADT_ACPI_ENABLE];
 	out->hw_reduced = get32(f + FADT_FLAGS) & ACPI_FADT_HW_REDUCED;
+	/* Revision 1 had reserved bytes where the boot flags are now. */
+	if (fadt->revision >= 3) {
+		out->has_iapc_boot_arch = true;
+		out->iapc_boot_arch = get16(f + FADT_IAPC_BOOT_ARCH);
+	}
+	if ((get32(f + FADT_FLAGS) & ACPI_FADT_RESET_REG_SUP) &&
+	    len >= FADT_RESET_VALUE + 1) {
+		get_gas(f + FADT_RESET_REG, &out->reset_reg);
+		out->reset_value = f[FADT_RESET_VALUE];
+		out->has_reset_reg = out->reset_reg.address != 0;
+	}
 	if (len >= FADT_SLEEP_CONTROL_REG + GAS_LEN) {
 		get_gas(f + FADT_SLEEP_CONTROL_REG, &out->sleep_control);
 		out->has_sleep_control = out->sleep_control.address != 0;

@@ -137,6 +137,7 @@ static void rx_drain(void)
 		}
 		rx_ring[rx_head++ % RX_RING] = c;
 		rx_stats.bytes++;
+		console_input_saw(c);
 	}
 }
 
@@ -149,7 +150,10 @@ static void serial_interrupt(struct pt_regs *regs)
 	spin_unlock(&rx_lock);
 	apic_eoi();
 	wake_up_all(&rx_wq);
+	console_input_wake();
 }
+
+static struct console_input serial_input;	/* below, with its functions */
 
 void serial_input_init(void)
 {
@@ -157,6 +161,7 @@ void serial_input_init(void)
 
 	if (!port_found)
 		return;
+	register_console_input(&serial_input);
 	outb(port + UART_FCR, FCR_ON_TRIGGER1);
 	err = register_interrupt_handler(ISA_IRQ_VECTOR(COM1_IRQ), serial_interrupt);
 	if (!err)
@@ -184,11 +189,21 @@ static bool rx_ready(void)
 	return ready;
 }
 
-size_t serial_read(char *buf, size_t len, long timeout)
+/* What the ring holds, up to len, without waiting. */
+static size_t rx_take(char *buf, size_t len)
 {
 	unsigned long flags;
 	size_t n = 0;
 
+	flags = spin_lock_irqsave(&rx_lock);
+	while (n < len && rx_tail != rx_head)
+		buf[n++] = rx_ring[rx_tail++ % RX_RING];
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return n;
+}
+
+size_t serial_read(char *buf, size_t len, long timeout)
+{
 	if (!port_found || !len)
 		return 0;
 	if (READ_ONCE(rx_polled)) {
@@ -198,12 +213,26 @@ size_t serial_read(char *buf, size_t len, long timeout)
 	} else {
 		wait_event_timeout(rx_wq, rx_ready(), timeout);
 	}
-	flags = spin_lock_irqsave(&rx_lock);
-	while (n < len && rx_tail != rx_head)
-		buf[n++] = rx_ring[rx_tail++ % RX_RING];
-	spin_unlock_irqrestore(&rx_lock, flags);
-	return n;
+	return rx_take(buf, len);
 }
+
+/* ttyS0 as one of the console's inputs (kernel/console/input.c). */
+static bool rx_is_polled(void)
+{
+	return READ_ONCE(rx_polled);
+}
+
+static void rx_poll(void)
+{
+	rx_ready();
+}
+
+static struct console_input serial_input = {
+	.name = "ttyS0",
+	.read = rx_take,
+	.polled = rx_is_polled,
+	.poll = rx_poll,
+};
 
 void serial_input_stats(struct serial_input_stats *st)
 {

@@ -5,8 +5,8 @@
  *
  * `monitor` on the command line runs it as the last of kmain's
  * workloads (kernel/main.c), in kmain's own thread: it reads what
- * serial_read() brings (by interrupt where IRQ 4 is routed), feeds the
- * editor, and runs each finished line.  `exit` leaves it, and the run
+ * console_read() brings (the serial line and the keyboard, by interrupt
+ * where they are routed), feeds the editor, and runs each finished line.  `exit` leaves it, and the run
  * ends as it would have (power-off with `poweroff` on the command line,
  * else the results stay on screen); the command `poweroff` switches the
  * machine off at once.
@@ -322,23 +322,22 @@ static void run_line(char *line)
 int monitor_run_requested(void)
 {
 	static struct line_editor ed;
-	struct serial_input_stats st;
+	char inputs[64];
 
 	if (!monitor)
 		return 0;
-	serial_input_stats(&st);
-	if (!st.present) {
-		pr_warn("monitor: no serial line to read (the PS/2 keyboard is not supported yet)\n");
+	if (!console_inputs(inputs, sizeof(inputs))) {
+		pr_warn("monitor: no input (no serial line and no keyboard)\n");
 		return 0;
 	}
-	pr_notice("monitor: on ttyS0 (input %s); 'help' lists the commands, 'exit' leaves\n",
-		  st.polled ? "polled" : "by interrupt");
+	pr_notice("monitor: input from %s; 'help' lists the commands, 'exit' leaves\n",
+		  inputs);
 	line_init(&ed, MONITOR_PROMPT, echo, complete, NULL);
 	leave = false;
 	mon_printf("%s", MONITOR_PROMPT);
 	while (!leave) {
 		char in[32];
-		size_t n = serial_read(in, sizeof(in), HZ);
+		size_t n = console_read(in, sizeof(in), HZ);
 
 		for (size_t i = 0; i < n && !leave; i++) {
 			enum line_event ev = line_feed(&ed, in[i]);
