@@ -42,6 +42,12 @@ def boot_timeout(firmware, smp, emulator='qemu'):
     return (180 if firmware == 'uefi' else 90) + 3 * smp
 
 
+# The monitor's prompt (kernel/monitor/monitor.c): a boot without
+# poweroff ends at it, on the serial line and on the screen.
+MONITOR_PROMPT = 'mkernel> '
+PROMPT_LINE = r'^mkernel> ?$'
+
+
 @dataclass
 class Boot:
     name: str
@@ -59,7 +65,7 @@ class Boot:
     timeout: int = None     # seconds; default: boot_timeout()
     emulator: str = 'qemu'  # or 'bochs' (x2APIC; BIOS only; no exit status)
     screen: list = None     # regexes the screen text must match (no poweroff)
-    screen_until: str = 'done: halted'  # the serial line after which to read it
+    screen_until: str = MONITOR_PROMPT  # the serial text after which to read it
     screen_linger: int = 0  # and seconds more before reading
     session: list = None    # lines typed at the monitor's prompt, in turn
     check: object = None    # check(log, report, name): more than regexes
@@ -179,8 +185,8 @@ def boots(build, accel='tcg'):
         # VGA text has 25 rows: show only notices there, so the banner
         # is still on screen at the end.
         matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6', fw,
-                           screen=[BANNER, r'^done: halted'] if fw == 'bios' else
-                           [BANNER, FB_CONSOLE, INITRD, r'^done: halted']))
+                           screen=[BANNER, PROMPT_LINE] if fw == 'bios' else
+                           [BANNER, FB_CONSOLE, INITRD, PROMPT_LINE]))
     # The storm's live view (kernel/module/storm.c), read once it shows:
     # a row per CPU and the reserved chunk's bar.  Jitter keeps the storm
     # going for a few seconds, and the final state stays 2 s, so the read
@@ -192,7 +198,7 @@ def boots(build, accel='tcg'):
                        screen=[r'^storm: in words: the legacy loader \(Linux <= 3\.7\): ',
                                r'^storm: in words: 32 requests from 8 CPUs: \d+ loaded, ',
                                r'^storm: in words: the reserved per-CPU chunk peaked at \d+ of 8192 bytes',
-                               r'^done: halted'],
+                               r'^monitor: input from ', PROMPT_LINE],
                        reject=NO_FAULTS))
     matrix.append(Boot('uefi-storm-view', 'loader=legacy storm.jitter=100000', 'uefi', smp=4,
                        screen_until='storm: live view',

@@ -20,4 +20,8 @@
 #define ELOOP		40
 #define ETIMEDOUT	110
 
+/* "EBUSY" for -EBUSY or EBUSY; NULL for a number without a name here
+ * (kernel/errname.c, after Linux's lib/errname.c). */
+const char *errname(int err);
+
 #endif

@@ -1,0 +1,50 @@
+/*
+ * kernel/monitor/monitor.h - what a monitor command is, for the files
+ * that define them (kernel/monitor/cmd-*.c) and the loop that runs them
+ * (kernel/monitor/monitor.c).
+ *
+ * A command gets argc/argv (the line's words; argv[0] is its name),
+ * prints its answer with mon_printf() (to every console, not into the
+ * kernel log: it is a conversation, not an event) and returns 0 or a
+ * negative errno.  The loop checks the number of words against
+ * min_args..max_args (after the name) before it runs one, and prints the
+ * usage line when they do not fit; a command that finds a word wrong
+ * says which in one line and returns -EINVAL (mon_bad_arg()).
+ *
+ * MONITOR_COMMAND() puts the description in the .monitor_cmds section,
+ * which the linker gathers (linker.ld); `help` lists them in link order,
+ * which is the files' alphabetical order, then their order in the file.
+ */
+#ifndef KERNEL_MONITOR_H
+#define KERNEL_MONITOR_H
+
+#include <kernel/compiler.h>
+
+struct monitor_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(int argc, char **argv);
+	int min_args, max_args;		/* words after the name */
+};
+
+#define MONITOR_COMMAND(ident, ...)					\
+	static const struct monitor_cmd __mcmd_##ident __used		\
+	__section(".monitor_cmds") __aligned(8) = { __VA_ARGS__ }
+
+extern const struct monitor_cmd __monitor_cmds_start[], __monitor_cmds_end[];
+#define for_each_monitor_cmd(c)						\
+	for (const struct monitor_cmd *c = __monitor_cmds_start;	\
+	     c < __monitor_cmds_end; c++)
+
+void mon_printf(const char *fmt, ...) __printf(1, 2);
+/* "what: arg: why", then the command's usage; returns -EINVAL. */
+int mon_bad_arg(const char *cmd, const char *arg, const char *why);
+/* "what: name: done", or "what: name: EBUSY (-16)"; returns err. */
+int mon_report(const char *what, const char *name, int err);
+/* "EBUSY" or "error" (errname() without a NULL). */
+const char *mon_errname(int err);
+/* A Ctrl-C since the command started (console_interrupted())? */
+bool mon_interrupted(void);
+
+#endif
