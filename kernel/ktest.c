@@ -130,14 +130,25 @@ static void ktest_run_params(const struct ktest_case *c, struct ktest *t,
 		ktest_skip(t, "no parameters");
 }
 
+const char *ktest_suite_name(unsigned int i)
+{
+	const struct ktest_suite *s = __ktest_suites_start + i;
+
+	return s < __ktest_suites_end ? s->name : NULL;
+}
+
 int ktest_run_requested(void)
 {
-	const char *list = ktest_list;
+	if (!ktest_list || !*ktest_list)
+		return 0;
+	return ktest_run(ktest_list);
+}
+
+int ktest_run(const char *list)
+{
 	int nsuites = 0, suite_no = 0;
 	struct ktest_totals tot = { 0 };
 
-	if (!list || !*list)
-		return 0;
 	for (const struct ktest_suite *s = __ktest_suites_start;
 	     s < __ktest_suites_end; s++)
 		nsuites += selected(list, s->name);

@@ -66,6 +66,17 @@ void ktest_baseline_take(struct ktest_baseline *b, unsigned int watched)
 	rcu_read_unlock();
 }
 
+const char *ktest_baseline_counter(const struct ktest_baseline *b,
+				   unsigned int i, unsigned int *bit,
+				   uint64_t *value)
+{
+	if (i >= ARRAY_SIZE(leak_counters))
+		return NULL;
+	*bit = leak_counters[i].bit;
+	*value = leak_counter(b, i);
+	return leak_counters[i].name;
+}
+
 unsigned int ktest_baseline_changed(const struct ktest_baseline *b,
 				    struct ktest_baseline *now)
 {

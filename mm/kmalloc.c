@@ -214,6 +214,16 @@ void *kzalloc(size_t size)
 }
 EXPORT_SYMBOL(kzalloc);
 
+char *kstrdup(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p = kmalloc(len);
+
+	if (p)
+		memcpy(p, s, len);
+	return p;
+}
+
 static void slab_free(struct page *page, void *ptr)
 {
 	unsigned int class = page->slab_class;

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 import params_table  # noqa: E402
+from harness import Keys  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
 # QEMU exits (v << 1) | 1.  0 means ACPI power-off really happened.
@@ -268,6 +269,53 @@ def boots(build, accel='tcg'):
                      r'^line too long: at most 255 characters; ignored$',
                      r'^Module Statistics$', POWEROFF],
              reject=NO_FAULTS),
+        # The storm again from the prompt, at 8 CPUs: legacy runs the
+        # reserved chunk dry, unformed does not; compare gives a row per
+        # generation; a Ctrl-C stops rounds; parameters reach a module;
+        # the trace is kept and shown; bad arguments get a line each; and
+        # the leak counters end where the monitor started.
+        Boot('monitor-storm', f'{common} monitor', smp=8, mem='1G',
+             session=['storm loader=legacy', 'storm loader=unformed', 'storm compare',
+                      'storm rounds=50 jitter=2000', Keys(b'\x03', when='storm: round 2 of 50'),
+                      'modprobe -r kvm_intel', 'modprobe kvm_intel nested=1 bogus=2', 'lsmod',
+                      'trace on', 'storm cpus=2', 'trace show', 'trace off', 'trace show',
+                      'storm loader=nope', 'storm rounds=0', 'storm cpus=99', 'storm frob',
+                      'storm modules=', 'trace', 'trace sideways', 'ktest nosuch', 'ktest',
+                      'ktest cmdline spinlock', 'modprobe -r', 'modprobe nosuch', 'insmod nosuch.ko',
+                      'storm', 'leaks', 'poweroff'],
+             expect=[r'^storm: loader=legacy cpus=8 requests=32 .* failed=[1-9]\d* ',
+                     PERCPU_FAIL, r'^kvm: Could not allocate 304 bytes percpu data$',
+                     r'^storm: loader=unformed cpus=8 requests=32 .* failed=0 reserved_peak=8048 ',
+                     r'^storm compare: 8 CPUs, 1 round each$',
+                     r'^loader +requests +loaded +eexist +ebusy +failed +reserved_peak ',
+                     r'^legacy +32 +\d+ +\d+ +\d+ +[1-9]\d* +\d+ +8192 ',
+                     r'^seed +32 +\d+ +\d+ +\d+ +[1-9]\d* +\d+ +8192 ',
+                     r'^unformed +32 +\d+ +\d+ +\d+ +0 +8048 +8192 ',
+                     r'^idempotent +32 +\d+ +\d+ +\d+ +0 +8048 +8192 ',
+                     r'^storm: interrupted after round [2-9]\d* of 50 \(Ctrl-C\)$',
+                     r'^modprobe -r: kvm_intel: done$',
+                     r"^kvm_intel: unknown parameter 'bogus' ignored$",
+                     r'^kvm_intel: enabled on 8 of 8 CPUs .*, nested$',
+                     r'^trace: on; the next storm records every step$',
+                     r'^storm: loader=unformed cpus=2 requests=8 ',
+                     r'^trace: begin loader=unformed cpus=8 reserved_size=8192 events=[1-9]\d*$',
+                     r'^trace: end events=[1-9]\d* dropped=0$',
+                     r'^trace: nothing recorded \(trace on, then storm\)$',
+                     r'^storm: loader=nope: not a generation \(loader lists them\)$',
+                     r'^storm: rounds: want a number in 1-10000$',
+                     r'^storm: cpus: want a number in 1-8$',
+                     r'^storm: frob: not key=value$',
+                     r'^storm: modules=: want names, a,b,c$',
+                     r'^usage: trace on\|off\|show$',
+                     r'^trace: sideways: want on, off or show$',
+                     r"^ktest: nosuch: no such suite \('ktest' lists them\)$",
+                     r'^ktest: suites: .*\bcmdline\b',
+                     r'^ok \d+ cmdline$', r'^ok \d+ spinlock$', r'^    ok 1 test_cmdline_ktest # SKIP run without ktest= ',
+                     r'^modprobe: -r: takes one module name$',
+                     r'^modprobe: nosuch: ENOENT \(-2\)$',
+                     r'^insmod: nosuch\.ko: ENOENT \(-2\)$',
+                     r'^leaks: none; every counter is back at the mark$', POWEROFF],
+             reject=NO_FAULTS + [r'<- moved$']),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

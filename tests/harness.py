@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
@@ -74,38 +75,61 @@ def run(cmd, timeout, **kw):
 
 
 MONITOR_PROMPT = b'mkernel> '
+QUIET_AT_PROMPT = 0.3   # seconds of silence after a prompt: the monitor waits
+
+
+@dataclass
+class Keys:
+    """Raw bytes for a session, typed as they are (no Enter after them):
+    at the prompt, or once the text 'when' has come since the last thing
+    typed (a Ctrl-C while a command runs)."""
+    data: bytes
+    when: str = None
 
 
 def run_session(cmd, lines, timeout, **kw):
-    """Like run(), for a boot with the monitor: each of lines is typed on
-    the serial line (QEMU's standard input) once the monitor's prompt
-    has come one more time, and Enter after it.  The boot then ends by
-    itself (the last line should be poweroff) or at the timeout."""
+    """Like run(), for a boot with the monitor: each entry of lines is
+    typed on the serial line (QEMU's standard input).  A string is typed
+    once the monitor waits at its prompt (the output ends with it and has
+    been quiet a moment), then Enter; a Keys entry as it says.  The boot
+    then ends by itself (the last line should be poweroff) or at the
+    timeout."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          stdin=subprocess.PIPE, start_new_session=True, **kw)
     out = bytearray()
     got = threading.Condition()
+    last_output = [time.monotonic()]
 
     def pump():
         for chunk in iter(lambda: p.stdout.read1(4096), b''):
             with got:
                 out.extend(chunk)
+                last_output[0] = time.monotonic()
                 got.notify_all()
         with got:
             got.notify_all()
+
+    def ready(entry, typed_at):
+        if isinstance(entry, Keys) and entry.when:
+            return entry.when.encode() in out[typed_at:]
+        return out.endswith(MONITOR_PROMPT) and out.count(MONITOR_PROMPT) and \
+            time.monotonic() - last_output[0] >= QUIET_AT_PROMPT
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     deadline = time.monotonic() + timeout
     timed_out = False
-    for i, line in enumerate(lines):
+    typed_at = 0
+    for entry in lines:
         with got:
-            while out.count(MONITOR_PROMPT) <= i and p.poll() is None and \
+            while not ready(entry, typed_at) and p.poll() is None and \
                     time.monotonic() < deadline:
-                got.wait(0.5)
+                got.wait(0.1)
+            typed_at = len(out)
         if p.poll() is not None or time.monotonic() >= deadline:
             break
+        data = entry.data if isinstance(entry, Keys) else entry.encode() + b'\r'
         try:
-            p.stdin.write(line.encode() + b'\r')
+            p.stdin.write(data)
             p.stdin.flush()
         except BrokenPipeError:
             break

@@ -108,6 +108,10 @@ void ktest_skip(struct ktest *t, const char *reason);
  * Returns 0 when nothing was asked or all passed, -1 if any case failed.
  */
 int ktest_run_requested(void);
+/* The suites in list ("all" or "a,b"), as one KTAP document; -1 when a
+ * case failed.  ktest_suite_name(i): the i-th suite, NULL past the end. */
+int ktest_run(const char *list);
+const char *ktest_suite_name(unsigned int i);
 /* ktest_cpus=N: the CPUs the test boot gave the machine (0: not said). */
 extern unsigned long ktest_cpus;
 extern const char *ktest_list;		/* ktest= */

@@ -59,6 +59,7 @@ void free_page(void *addr);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(const void *ptr);
+char *kstrdup(const char *s);	/* NULL when out of memory */
 
 /* Windows onto physical memory outside RAM (mm/vmap.c).  memremap is
  * write-back, for firmware tables; ioremap is uncached, for device

@@ -145,12 +145,16 @@ struct module {
 	struct list_head target_list;
 	int refcnt;
 
+	/* The parameters given with the load (modprobe NAME p=v), copied:
+	 * a charp parameter points into it.  Freed with the module. */
+	char *args;
+
 	/*
 	 * Room for the loader to grow without changing the .ko's layout;
 	 * it also makes the struct 320 bytes, so that readelf's size of
 	 * .gnu.linkonce.this_module is not kvm's per-CPU 304 by chance.
 	 */
-	unsigned long reserved[6];
+	unsigned long reserved[5];
 };
 
 #ifdef MODULE
@@ -261,7 +265,9 @@ struct module *find_module_all(const char *name, bool even_unformed);
 void for_each_module(void (*fn)(struct module *mod, void *ctx), void *ctx);
 struct module *find_module(const char *name);
 
-int load_module(const void *file, size_t len, const char *path);
+/* uargs: "p=v p2" for the module's parameters, or NULL. */
+int load_module(const void *file, size_t len, const char *path,
+		const char *uargs);
 int delete_module(const char *name);
 /* Every module that can go, users first (kernel/module/main.c). */
 void delete_all_modules(void);
@@ -271,14 +277,18 @@ void delete_all_modules(void);
  * the kernel (LIVE or COMING); dependencies already there are skipped.
  */
 int modprobe(const char *name);
+/* With parameters for the module itself ("p=v p2=v2"; NULL: none). */
+int modprobe_args(const char *name, const char *uargs);
 struct modprobe_outcome {
 	bool merged;	/* loader=idempotent: the result is another request's */
 };
 int modprobe_request(const char *name, struct modprobe_outcome *out);
 /* Is the module LIVE or COMING (libkmod's module_is_inkernel)? */
 bool module_is_inkernel(const char *name);
-/* One file from the initrd, by path. */
-int insmod(const char *path);
+/* One file from the initrd, by path, with parameters (or NULL). */
+int insmod(const char *path, const char *uargs);
+/* modprobe -r: unload name and the modules it used that are now unused. */
+int modprobe_remove(const char *name);
 
 bool try_module_get(struct module *mod);
 void module_put(struct module *mod);
@@ -317,8 +327,39 @@ struct module_loader_stats {
 void module_loader_stats_get(struct module_loader_stats *st);
 void module_loader_stats_reset(void);
 
-/* Every CPU loads the same modules at once (kernel/module/storm.c). */
+/*
+ * Every CPU loads the same modules at once (kernel/module/storm.c).
+ * storm_run_requested() is the boot's storm, from the command line;
+ * storm_run() is the monitor's: the modules in names (NULL: the boot's
+ * list), unloaded first, under generation loader (NULL: the current
+ * one, which is restored afterwards), on the first cpus online CPUs (0:
+ * all), rounds times with jitter_us; interrupted() is asked between
+ * rounds (Ctrl-C).  The figures of its last round go to *res.
+ */
+struct storm_opts {
+	const char *names;
+	const char *loader;
+	unsigned int cpus, rounds, jitter_us;
+	bool (*interrupted)(void);
+	bool quiet_trace;	/* record with trace on, but do not print */
+};
+struct storm_result {
+	const char *loader;
+	unsigned int cpus, rounds_run;
+	unsigned long requests, loaded, eexist, ebusy, failed, merged;
+	size_t reserved_peak, reserved_size;
+	uint64_t modmem_peak, dup_bytes, elapsed_us;
+	bool interrupted;
+};
 int storm_run_requested(void);
+int storm_run(const struct storm_opts *o, struct storm_result *res);
+/* The storm line (the output contract's keys) and the summary in words. */
+void storm_print_line(const struct storm_result *r);
+/* The trace (trace=1) at run time; the last storm's, merged in time
+ * order (-ENOENT: none recorded). */
+void storm_trace_set(bool on);
+bool storm_trace_on(void);
+int storm_trace_show(void);
 
 /* A module's symbol at addr, for backtraces: name, offset, size and the
  * module's name; NULL when addr is in no module (kallsyms.c). */

@@ -174,7 +174,7 @@ static void test_hostile_file(struct ktest *t)
 	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
 	module_loader_stats_get(&before);
 	pr_info("module_hostile: insmod %s\n", path);
-	err = insmod(path);
+	err = insmod(path, NULL);
 	pr_info("module_hostile: %s: %s (%d)\n", path,
 		err ? "refused" : "loaded", err);
 	module_loader_stats_get(&after);

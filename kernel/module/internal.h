@@ -46,7 +46,7 @@ int verify_export_symbols(struct module *mod);
 void module_unload_free(struct module *mod);
 
 /* "<module>.<param>=value" from the command line (kernel/module/params.c). */
-int parse_args(struct module *mod);
+int parse_args(struct module *mod, const char *uargs);
 
 /* "lib/modules/kvm.ko" -> "kvm" in dst[size] (kernel/module/modprobe.c). */
 const char *module_name_from_path(char *dst, size_t size, const char *path);
@@ -97,6 +97,8 @@ void module_note_event(enum module_event ev, const char *name, long arg);
 /* CPU cpu's current step, and its module's name into name[len]. */
 enum module_step module_cpu_step(unsigned int cpu, char *name, size_t len);
 bool module_trace_enabled(void);	/* trace=1 */
+void module_trace_set(bool on);		/* off frees the buffers */
+unsigned int module_trace_events(void);	/* recorded since the last start */
 int module_trace_start(void);		/* buffers ready, time zero now */
 void module_trace_stop(void);
 void module_trace_dump(const char *mode, size_t reserved_size);

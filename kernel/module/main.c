@@ -18,7 +18,8 @@
  *	percpu_modcopy()	the template to every possible CPU
  *	complete_formation()	under module_mutex: verify_export_symbols(),
  *				pages made RX / R / RW+NX, state COMING
- *	parse_args()		"<module>.<param>=value" from the command line
+ *	parse_args()		"<module>.<param>=value" from the command line,
+ *				then the load's own "param=value" words
  *	do_init_module()	init, state LIVE, init memory freed,
  *				wake_up_all(&module_wq)
  *
@@ -292,6 +293,7 @@ static void init_descriptor(struct load_state *ls)
 	mod->percpu = NULL;
 	mod->percpu_size = 0;
 	mod->percpu_align = 0;
+	mod->args = NULL;
 	mod->symtab = NULL;
 	mod->num_symtab = 0;
 	mod->strtab = NULL;
@@ -527,7 +529,8 @@ noinline int module_call_init(struct module *mod)
  * LIVE), -EBUSY (going away), -ENOEXEC (a bad file), -ENOENT (unknown
  * symbol), -ENOMEM (module memory or per-CPU area), init's own error.
  */
-int load_module(const void *file, size_t len, const char *path)
+int load_module(const void *file, size_t len, const char *path,
+		const char *uargs)
 {
 	const struct loader_generation *gen;
 	struct load_state *ls;
@@ -598,7 +601,7 @@ int load_module(const void *file, size_t len, const char *path)
 	err = complete_formation(ls);
 	if (err)
 		goto free_uses;
-	err = parse_args(ls->mod);
+	err = parse_args(ls->mod, uargs);
 	if (err)
 		goto going;
 
@@ -629,6 +632,7 @@ free_uses:
 unlink:
 	module_unlink(ls->mod);
 free_module:
+	kfree(ls->mod->args);
 	module_unwind_kallsyms(ls);
 	percpu_modfree(ls);
 	free_module_memory(ls);
@@ -693,6 +697,7 @@ int delete_module(const char *name)
 	}
 	/* The descriptor lives in core memory: nothing of mod after this. */
 	core = mod->core_layout.base;
+	kfree(mod->args);
 	pr_info("module: %s unloaded\n", name);
 	module_memfree(core);
 	return 0;

@@ -86,7 +86,7 @@ const char *module_name_from_path(char *dst, size_t size, const char *path)
  * result is another request's.
  */
 static int load_merged(const char *path, const void *file, size_t len,
-		       bool *merged)
+		       const char *uargs, bool *merged)
 {
 	struct idempotent *idem = NULL, *it;
 	char name_buf[MODULE_NAME_LEN];
@@ -131,7 +131,7 @@ static int load_merged(const char *path, const void *file, size_t len,
 			/* Someone got there between the two looks. */
 			spin_unlock(&idem_lock);
 			kfree(idem);
-			return load_merged(path, file, len, merged);
+			return load_merged(path, file, len, uargs, merged);
 		}
 	}
 	list_add(&idem->list, &idem_list);
@@ -148,7 +148,7 @@ static int load_merged(const char *path, const void *file, size_t len,
 		mod_stat_dup_failed(name_buf, FAIL_DUP_MOD_BECOMING);
 		ret = -EEXIST;
 	} else {
-		ret = load_module(file, len, path);
+		ret = load_module(file, len, path, uargs);
 	}
 
 	spin_lock(&idem_lock);
@@ -162,21 +162,21 @@ static int load_merged(const char *path, const void *file, size_t len,
 
 /* One request, under the generation it started with from end to end. */
 static int load_file(const char *path, const void *file, size_t len,
-		     bool *merged)
+		     const char *uargs, bool *merged)
 {
 	const struct loader_generation *gen = loader_begin();
 	int ret;
 
 	*merged = false;
 	if (gen->merge_requests)
-		ret = load_merged(path, file, len, merged);
+		ret = load_merged(path, file, len, uargs, merged);
 	else
-		ret = load_module(file, len, path);
+		ret = load_module(file, len, path, uargs);
 	loader_end();
 	return ret;
 }
 
-int insmod(const char *path)
+int insmod(const char *path, const char *uargs)
 {
 	size_t len;
 	const void *file = initrd_find(path, &len);
@@ -186,7 +186,7 @@ int insmod(const char *path)
 		pr_err("insmod: %s: no such file in the initrd\n", path);
 		return -ENOENT;
 	}
-	return load_file(path, file, len, &merged);
+	return load_file(path, file, len, uargs, &merged);
 }
 
 /* The depends= list of a module file: read it like modprobe(8) would. */
@@ -218,7 +218,7 @@ out:
 	return err;
 }
 
-static int modprobe_depth(const char *name, int depth,
+static int modprobe_depth(const char *name, int depth, const char *uargs,
 			  struct modprobe_outcome *out)
 {
 	char path[MODPROBE_PATH_MAX], deps[MODULE_NAME_LEN * 4];
@@ -253,14 +253,14 @@ static int modprobe_depth(const char *name, int depth,
 		if (next)
 			*next++ = '\0';
 		/* Once each: one in the kernel already gives -EEXIST. */
-		err = modprobe_depth(dep, depth + 1, NULL);
+		err = modprobe_depth(dep, depth + 1, NULL, NULL);
 		if (err && err != -EEXIST) {
 			pr_err("modprobe: %s: dependency %s failed (%d)\n",
 			       name, dep, err);
 			return err;
 		}
 	}
-	err = load_file(path, file, len, &merged);
+	err = load_file(path, file, len, uargs, &merged);
 	if (out)
 		out->merged = merged;
 	return err;
@@ -283,10 +283,62 @@ int modprobe_request(const char *name, struct modprobe_outcome *out)
 {
 	if (out)
 		out->merged = false;
-	return modprobe_depth(name, 0, out);
+	return modprobe_depth(name, 0, NULL, out);
 }
 
 int modprobe(const char *name)
 {
 	return modprobe_request(name, NULL);
+}
+
+int modprobe_args(const char *name, const char *uargs)
+{
+	return modprobe_depth(name, 0, uargs, NULL);
+}
+
+/*
+ * modprobe -r: unload name, then each module it used that nobody uses
+ * now (their dependencies in turn), as modprobe(8) removes what it had
+ * loaded for a module.  A dependency still used by another module stays.
+ */
+#define MODPROBE_MAX_TARGETS	8
+
+static int modprobe_remove_depth(const char *name, int depth)
+{
+	char targets[MODPROBE_MAX_TARGETS][MODULE_NAME_LEN];
+	unsigned int ntargets = 0;
+	struct module_use *use;
+	struct module *mod;
+	int err;
+
+	if (depth > MODPROBE_MAX_DEPTH)
+		return -ELOOP;
+	mutex_lock(&module_mutex);
+	mod = find_module(name);
+	if (mod)
+		list_for_each_entry(use, &mod->target_list, target_list)
+			if (ntargets < MODPROBE_MAX_TARGETS)
+				strlcpy(targets[ntargets++], use->target->name,
+					MODULE_NAME_LEN);
+	mutex_unlock(&module_mutex);
+	err = delete_module(name);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < ntargets; i++) {
+		bool unused;
+
+		mutex_lock(&module_mutex);
+		mod = find_module(targets[i]);
+		unused = mod && mod->state == MODULE_STATE_LIVE &&
+			 list_empty(&mod->source_list) && !mod->refcnt;
+		mutex_unlock(&module_mutex);
+		if (unused)
+			modprobe_remove_depth(targets[i], depth + 1);
+	}
+	return 0;
+}
+
+int modprobe_remove(const char *name)
+{
+	return modprobe_remove_depth(name, 0);
 }

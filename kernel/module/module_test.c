@@ -180,10 +180,10 @@ static void test_second_load_eexist(struct ktest *t)
 
 	unload_all(t);
 	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
-	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko", NULL), 0);
 	ktest_baseline_take(&loaded, LEAK_MODULE_LOAD);
 	module_loader_stats_get(&before);
-	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko", NULL), -EEXIST);
 	module_loader_stats_get(&after);
 	KTEST_EXPECT_NO_LEAK(t, &loaded);
 	KTEST_EXPECT_EQ(t, after.loads_failed, before.loads_failed + 1);
@@ -204,7 +204,7 @@ static int race_thread(void *data)
 
 	while (!READ_ONCE(race_go))
 		cpu_relax();
-	*result = insmod("lib/modules/kvm.ko");
+	*result = insmod("lib/modules/kvm.ko", NULL);
 	return 0;
 }
 
@@ -347,7 +347,7 @@ static void test_stats(struct ktest *t)
 	unload_all(t);
 	dups0 = mod_stat_dup_count("kvm", &reasons0);
 	mod_stats_get(&a);
-	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), 0);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko", NULL), 0);
 	mod_stats_get(&b);
 	kvm = live_module("kvm");
 	if (kvm)
@@ -360,7 +360,7 @@ static void test_stats(struct ktest *t)
 	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules);
 
 	a = b;
-	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko"), -EEXIST);
+	KTEST_EXPECT_EQ(t, insmod("lib/modules/kvm.ko", NULL), -EEXIST);
 	mod_stats_get(&b);
 	KTEST_EXPECT_EQ(t, b.modcount, a.modcount);
 	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules + 1);
@@ -374,14 +374,14 @@ static void test_stats(struct ktest *t)
 	a = b;
 	initrd_find("test/hostile/bad-magic.ko", &bad_len);
 	KTEST_EXPECT_TRUE(t, bad_len > 0);
-	KTEST_EXPECT_EQ(t, insmod("test/hostile/bad-magic.ko"), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, insmod("test/hostile/bad-magic.ko", NULL), -ENOEXEC);
 	mod_stats_get(&b);
 	KTEST_EXPECT_EQ(t, b.failed_becoming, a.failed_becoming + 1);
 	KTEST_EXPECT_EQ(t, b.invalid_becoming_bytes - a.invalid_becoming_bytes, bad_len);
 	KTEST_EXPECT_EQ(t, b.failed_load_modules, a.failed_load_modules + 1);
 
 	a = b;
-	KTEST_EXPECT_EQ(t, insmod("test/hostile/truncated-0.ko"), -ENOEXEC);
+	KTEST_EXPECT_EQ(t, insmod("test/hostile/truncated-0.ko", NULL), -ENOEXEC);
 	mod_stats_get(&b);
 	KTEST_EXPECT_EQ(t, b.failed_kreads, a.failed_kreads + 1);
 	KTEST_EXPECT_EQ(t, b.invalid_kread_bytes, a.invalid_kread_bytes);

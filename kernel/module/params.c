@@ -6,11 +6,13 @@
  * section: name, type, address).  When it loads, every command-line word
  * "<module>.<param>=value" whose prefix is the module's name sets one of
  * them, after relocation and before init (load_module()'s parse_args
- * step).  A name the module lacks is warned about and ignored; a value
- * its type cannot hold fails the load (-EINVAL), as in Linux.
+ * step), and so do the load's own words (modprobe NAME param=value at
+ * the monitor).  A name the module lacks is warned about and ignored; a
+ * value its type cannot hold fails the load (-EINVAL), as in Linux.
  */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
+#include <kernel/mm.h>
 #include <kernel/module.h>
 #include <kernel/moduleparam.h>
 #include <kernel/printk.h>
@@ -63,25 +65,68 @@ bad:
 	return -EINVAL;
 }
 
-int parse_args(struct module *mod)
+static const struct kernel_param *find_param(struct module *mod,
+					      const char *name)
+{
+	for (unsigned int k = 0; k < mod->num_kp; k++)
+		if (!strcmp(mod->kp[k].name, name))
+			return &mod->kp[k];
+	return NULL;
+}
+
+/* One "param=value" (or "param", an empty value) for mod. */
+static int set_named(struct module *mod, const char *name, const char *val)
+{
+	const struct kernel_param *kp = find_param(mod, name);
+
+	if (!kp) {
+		pr_warn("%s: unknown parameter '%s' ignored\n", mod->name, name);
+		return 0;
+	}
+	return set_param(mod, kp, val ? val : "");
+}
+
+/*
+ * The command line's "<module>.<param>=value" words first, then the
+ * load's own (uargs: "param=value param2", as modprobe(8) passes them),
+ * which win where both set one.  uargs is copied to mod->args and split
+ * there in place, so a charp parameter may point into it for as long as
+ * the module lives.
+ */
+int parse_args(struct module *mod, const char *uargs)
 {
 	size_t plen = strlen(mod->name);
+	char *p;
 
 	for (int i = 0; i < kernel_cmdline.count; i++) {
-		const struct cmdline_param *p = &kernel_cmdline.params[i];
-		const struct kernel_param *kp = NULL;
+		const struct cmdline_param *cp = &kernel_cmdline.params[i];
 
-		if (strncmp(p->key, mod->name, plen) || p->key[plen] != '.')
+		if (strncmp(cp->key, mod->name, plen) || cp->key[plen] != '.')
 			continue;
-		for (unsigned int k = 0; k < mod->num_kp; k++)
-			if (!strcmp(mod->kp[k].name, p->key + plen + 1))
-				kp = &mod->kp[k];
-		if (!kp) {
-			pr_warn("%s: unknown parameter '%s' ignored\n",
-				mod->name, p->key + plen + 1);
-			continue;
-		}
-		if (set_param(mod, kp, p->value ? p->value : ""))
+		if (set_named(mod, cp->key + plen + 1, cp->value))
+			return -EINVAL;
+	}
+	if (!uargs || !*uargs)
+		return 0;
+	mod->args = kstrdup(uargs);
+	if (!mod->args)
+		return -ENOMEM;
+	for (p = mod->args; *p;) {
+		char *word, *eq;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		word = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		eq = strchr(word, '=');
+		if (eq)
+			*eq++ = '\0';
+		if (set_named(mod, word, eq))
 			return -EINVAL;
 	}
 	return 0;

@@ -122,9 +122,11 @@ static int parse_list(struct storm_list *l, const char *text, size_t len)
 	return 0;
 }
 
-static int storm_get_list(struct storm_list *l)
+/* names: "a,b,c", else storm= from the command line, else the initrd's
+ * etc/storm.conf.  -ENOENT: no list (storm=off, or nothing to read). */
+static int storm_get_list(struct storm_list *l, const char *names)
 {
-	const char *s = storm_names;
+	const char *s = names ? names : storm_names;
 	const void *conf;
 	size_t len;
 
@@ -330,17 +332,14 @@ static bool storm_wait(struct task_struct **workers)
  *   loader cpus requests loaded eexist ebusy failed reserved_peak
  *   reserved_size modmem_peak dup_bytes elapsed_us, then merged.
  */
-static void storm_print_line(unsigned int cpus,
-			     const struct module_loader_stats *st,
-			     uint64_t elapsed_ns)
+void storm_print_line(const struct storm_result *r)
 {
 	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
-		loader_generation()->name, cpus, counts.requests,
-		counts.loaded, counts.eexist, counts.ebusy, counts.failed,
-		pcpu_reserved_peak(), pcpu_reserved_total(),
-		(unsigned long long)st->modmem_peak,
-		(unsigned long long)st->dup_bytes,
-		(unsigned long long)(elapsed_ns / 1000), counts.merged);
+		r->loader, r->cpus, r->requests, r->loaded, r->eexist,
+		r->ebusy, r->failed, r->reserved_peak, r->reserved_size,
+		(unsigned long long)r->modmem_peak,
+		(unsigned long long)r->dup_bytes,
+		(unsigned long long)r->elapsed_us, r->merged);
 }
 
 /*
@@ -348,28 +347,31 @@ static void storm_print_line(unsigned int cpus,
  * the failure lines scroll the storm line off a 25-line screen, so these
  * three come last, as notices (shown at loglevel=5 too).
  */
-static void storm_print_summary(unsigned int cpus)
+static void storm_print_summary(const struct storm_result *r)
 {
 	const struct loader_generation *gen = loader_generation();
-	size_t peak = pcpu_reserved_peak(), size = pcpu_reserved_total();
 
 	pr_notice("storm: in words: the %s loader (Linux %s): %s\n",
 		  gen->name, gen->linux_versions, gen->summary);
 	pr_notice("storm: in words: %lu requests from %u CPUs: %lu loaded, %lu found it loaded, %lu found it going, %lu failed\n",
-		  counts.requests, cpus, counts.loaded, counts.eexist,
-		  counts.ebusy, counts.failed);
+		  r->requests, r->cpus, r->loaded, r->eexist, r->ebusy,
+		  r->failed);
 	pr_notice("storm: in words: the reserved per-CPU chunk peaked at %zu of %zu bytes%s\n",
-		  peak, size, peak >= size ? " (full)" : "");
+		  r->reserved_peak, r->reserved_size,
+		  r->reserved_peak >= r->reserved_size ? " (full)" : "");
 }
 
-static int storm_round(unsigned int round, unsigned int rounds)
+/* One round: a worker on each of the first max_cpus online CPUs (0:
+ * all), the barrier, the wait, then the figures into *res. */
+static int storm_round(unsigned int round, const struct storm_opts *o,
+		       struct storm_result *res)
 {
 	static struct task_struct *workers[NR_CPUS];
 	struct module_loader_stats st;
 	unsigned int cpu, cpus = 0;
-	uint64_t elapsed_ns;
 
 	memset(&counts, 0, sizeof(counts));
+	memset(workers, 0, sizeof(workers));
 	storm_ready = 0;
 	storm_go = 0;
 	storm_progress = 0;
@@ -377,6 +379,8 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	pcpu_reserved_peak_reset();
 
 	for_each_online_cpu(cpu) {
+		if (o->cpus && cpus == o->cpus)
+			break;
 		workers[cpu] = kthread_create_on_cpu(storm_worker, NULL, cpu,
 						     "storm");
 		if (IS_ERR(workers[cpu])) {
@@ -413,14 +417,25 @@ static int storm_round(unsigned int round, unsigned int rounds)
 	view_close();
 	module_trace_stop();
 	module_loader_stats_get(&st);
-	elapsed_ns = storm_t_last - storm_t0;
-	if (rounds > 1)
-		pr_info("storm: round %u of %u\n", round + 1, rounds);
-	storm_print_line(cpus, &st, elapsed_ns);
-	storm_print_summary(cpus);
-	if (module_trace_enabled())
-		module_trace_dump(loader_generation()->name,
-				  pcpu_reserved_total());
+
+	*res = (struct storm_result){
+		.loader = loader_generation()->name,
+		.cpus = cpus,
+		.rounds_run = round + 1,
+		.requests = counts.requests, .loaded = counts.loaded,
+		.eexist = counts.eexist, .ebusy = counts.ebusy,
+		.failed = counts.failed, .merged = counts.merged,
+		.reserved_peak = pcpu_reserved_peak(),
+		.reserved_size = pcpu_reserved_total(),
+		.modmem_peak = st.modmem_peak, .dup_bytes = st.dup_bytes,
+		.elapsed_us = (storm_t_last - storm_t0) / 1000,
+	};
+	if (o->rounds > 1)
+		pr_info("storm: round %u of %u\n", round + 1, o->rounds);
+	storm_print_line(res);
+	storm_print_summary(res);
+	if (module_trace_enabled() && !o->quiet_trace)
+		module_trace_dump(res->loader, res->reserved_size);
 	return 0;
 }
 
@@ -429,23 +444,69 @@ static int storm_round(unsigned int round, unsigned int rounds)
 #define STORM_ROUND_LEAKS						\
 	(LEAK_PERCPU_RESERVED | LEAK_MODULE_PAGES | LEAK_KMALLOC_OBJECTS)
 
-int storm_run_requested(void)
+/*
+ * Unload what the storm loads (modprobe -r of each name, last first, so
+ * that users go before what they use), so that it starts from the same
+ * state as at boot.  A module that cannot go (another, outside the list,
+ * uses it) stops the storm before it starts.
+ */
+static int storm_unload(const struct storm_list *l)
 {
-	unsigned long rounds = storm_rounds;
+	for (unsigned int i = l->count; i-- > 0;)
+		if (module_is_inkernel(l->names[i]))
+			modprobe_remove(l->names[i]);
+	for (unsigned int i = 0; i < l->count; i++) {
+		bool there;
+
+		rcu_read_lock();
+		there = find_module(l->names[i]) != NULL;
+		rcu_read_unlock();
+		if (there) {
+			pr_err("storm: %s cannot be unloaded first; not storming\n",
+			       l->names[i]);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+static const char *storm_last_loader;
+static size_t storm_last_reserved_size;
+
+int storm_run(const struct storm_opts *o, struct storm_result *res)
+{
+	const struct loader_generation *was = loader_generation();
 	struct ktest_baseline before, after;
 	unsigned int leaks = 0;
+	int err;
 
-	if (storm_get_list(&storm_list) || !storm_list.count)
-		return 0;
-	module_set_jitter(storm_jitter);
+	memset(res, 0, sizeof(*res));
+	err = storm_get_list(&storm_list, o->names);
+	if (err || !storm_list.count)
+		return err ? err : -ENOENT;
+	err = storm_unload(&storm_list);
+	if (err)
+		return err;
+	if (o->loader) {
+		err = loader_generation_switch(o->loader);
+		if (err)
+			return err;
+	}
+	module_set_jitter(o->jitter_us);
 	/* The trace buffers first, so that the baseline includes them. */
 	module_trace_start();
 	ktest_baseline_take(&before, STORM_ROUND_LEAKS);
-	for (unsigned int r = 0; r < rounds; r++) {
-		if (storm_round(r, (unsigned int)rounds))
+	for (unsigned int r = 0; r < o->rounds; r++) {
+		err = storm_round(r, o, res);
+		if (err || r + 1 == o->rounds)
 			break;
-		if (rounds == 1)
+		/* Stopped here, the modules stay, as after the last round. */
+		if (o->interrupted && o->interrupted()) {
+			res->interrupted = true;
+			pr_notice("storm: interrupted after round %u of %u (Ctrl-C)\n",
+				  r + 1, o->rounds);
 			break;
+		}
 		delete_all_modules();
 		if (ktest_baseline_changed(&before, &after)) {
 			leaks++;
@@ -459,9 +520,47 @@ int storm_run_requested(void)
 			       (unsigned long long)after.kmalloc_objects);
 		}
 	}
-	if (rounds > 1)
-		pr_info("storm: rounds=%lu leaked_rounds=%u\n", rounds, leaks);
-	module_trace_free();
+	if (o->rounds > 1)
+		pr_info("storm: rounds=%u leaked_rounds=%u\n", res->rounds_run,
+			leaks);
+	storm_last_loader = res->loader;
+	storm_last_reserved_size = res->reserved_size;
+	/* A quiet trace is kept for `trace show`; the next storm reuses it. */
+	if (!o->quiet_trace)
+		module_trace_free();
 	module_set_jitter(0);
+	if (o->loader)
+		loader_generation_switch(was->name);
+	return err;
+}
+
+int storm_trace_show(void)
+{
+	if (!storm_last_loader || !module_trace_events())
+		return -ENOENT;
+	module_trace_dump(storm_last_loader, storm_last_reserved_size);
 	return 0;
+}
+
+int storm_run_requested(void)
+{
+	const struct storm_opts o = {
+		.rounds = (unsigned int)storm_rounds,
+		.jitter_us = (unsigned int)storm_jitter,
+	};
+	struct storm_result res;
+
+	/* No list is not a failure, and a storm that hung has said so. */
+	storm_run(&o, &res);
+	return 0;
+}
+
+void storm_trace_set(bool on)
+{
+	module_trace_set(on);
+}
+
+bool storm_trace_on(void)
+{
+	return module_trace_enabled();
 }

@@ -158,6 +158,25 @@ bool module_trace_enabled(void)
 	return trace;
 }
 
+/* At run time (the monitor's trace on|off): off frees the buffers. */
+void module_trace_set(bool on)
+{
+	trace = on;
+	if (!on)
+		module_trace_free();
+}
+
+unsigned int module_trace_events(void)
+{
+	unsigned int cpu, total = 0;
+
+	if (!trace_bufs)
+		return 0;
+	for_each_possible_cpu(cpu)
+		total += trace_bufs[cpu].count;
+	return total;
+}
+
 /* Buffers for every possible CPU; events count from now. */
 int module_trace_start(void)
 {

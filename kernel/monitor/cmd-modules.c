@@ -51,21 +51,62 @@ static int cmd_lsmod(int argc, char **argv)
 MONITOR_COMMAND(lsmod, "lsmod", "lsmod",
 		"the modules, as Linux's /proc/modules shows them", cmd_lsmod, 0, 0);
 
+/* The words from argv[first] on, joined by spaces: a load's parameters
+ * ("p=v p2=v2").  NULL when there are none, or they do not fit. */
+static const char *join_params(int argc, char **argv, int first, char *buf,
+			       size_t size, bool *too_long)
+{
+	size_t n = 0;
+
+	*too_long = false;
+	if (first >= argc)
+		return NULL;
+	buf[0] = '\0';
+	for (int i = first; i < argc; i++) {
+		n += snprintf(buf + n, size - n, "%s%s", i > first ? " " : "",
+			      argv[i]);
+		if (n >= size) {
+			*too_long = true;
+			return NULL;
+		}
+	}
+	return buf;
+}
+
+/* modprobe NAME [p=v ...] | modprobe -r NAME */
 static int cmd_modprobe(int argc, char **argv)
 {
-	(void)argc;
-	return mon_report("modprobe", argv[1], modprobe(argv[1]));
+	const char *params;
+	char buf[200];
+	bool too_long;
+
+	if (!strcmp(argv[1], "-r")) {
+		if (argc != 3)
+			return mon_bad_arg("modprobe", "-r", "takes one module name");
+		return mon_report("modprobe -r", argv[2], modprobe_remove(argv[2]));
+	}
+	params = join_params(argc, argv, 2, buf, sizeof(buf), &too_long);
+	if (too_long)
+		return mon_bad_arg("modprobe", argv[2], "parameters too long");
+	return mon_report("modprobe", argv[1], modprobe_args(argv[1], params));
 }
-MONITOR_COMMAND(modprobe, "modprobe", "modprobe NAME",
-		"load NAME (and what it uses) from lib/modules/", cmd_modprobe, 1, 1);
+MONITOR_COMMAND(modprobe, "modprobe", "modprobe [-r] NAME [p=v ...]",
+		"load NAME (and what it uses) from lib/modules/; -r unloads them",
+		cmd_modprobe, 1, 11);
 
 static int cmd_insmod(int argc, char **argv)
 {
-	(void)argc;
-	return mon_report("insmod", argv[1], insmod(argv[1]));
+	const char *params;
+	char buf[200];
+	bool too_long;
+
+	params = join_params(argc, argv, 2, buf, sizeof(buf), &too_long);
+	if (too_long)
+		return mon_bad_arg("insmod", argv[2], "parameters too long");
+	return mon_report("insmod", argv[1], insmod(argv[1], params));
 }
-MONITOR_COMMAND(insmod, "insmod", "insmod PATH",
-		"load one file of the initrd", cmd_insmod, 1, 1);
+MONITOR_COMMAND(insmod, "insmod", "insmod PATH [p=v ...]",
+		"load one file of the initrd", cmd_insmod, 1, 11);
 
 static int cmd_rmmod(int argc, char **argv)
 {

@@ -233,6 +233,9 @@ static int monitor_thread(void *data)
 	static struct line_editor ed;
 
 	(void)data;
+	/* The mark `leaks` compares with: from here, not counting this
+	 * thread's own stack. */
+	monitor_leaks_mark();
 	line_init(&ed, MONITOR_PROMPT, echo, tab_complete, NULL);
 	mon_printf("%s", MONITOR_PROMPT);
 	while (!leave) {
@@ -263,13 +266,14 @@ int monitor_run_requested(void)
 		return 0;
 	}
 	leave = false;
+	/* Said before the thread starts, so that the prompt comes last. */
+	pr_notice("monitor: input from %s; 'help' lists the commands, 'exit' leaves\n",
+		  inputs);
 	k = kthread_run_on_cpu(monitor_thread, NULL, 0, "monitor");
 	if (IS_ERR(k)) {
 		pr_err("monitor: no thread (%ld)\n", PTR_ERR(k));
 		return 0;
 	}
-	pr_notice("monitor: input from %s; 'help' lists the commands, 'exit' leaves\n",
-		  inputs);
 	/* A person may take hours: wake once a second, only to wait on. */
 	while (!wait_for_completion_timeout(&k->exited, HZ))
 		;

@@ -46,5 +46,7 @@ int mon_report(const char *what, const char *name, int err);
 const char *mon_errname(int err);
 /* A Ctrl-C since the command started (console_interrupted())? */
 bool mon_interrupted(void);
+/* The leak counters' mark, which `leaks` compares with (cmd-storm.c). */
+void monitor_leaks_mark(void);
 
 #endif

@@ -71,6 +71,12 @@ void ktest_baseline_take(struct ktest_baseline *b, unsigned int watched);
 unsigned int ktest_baseline_changed(const struct ktest_baseline *b,
 				    struct ktest_baseline *now);
 
+/* The i-th counter of b: its name, LEAK_* bit and value; NULL past the
+ * last (the monitor's `leaks` prints them all). */
+const char *ktest_baseline_counter(const struct ktest_baseline *b,
+				   unsigned int i, unsigned int *bit,
+				   uint64_t *value);
+
 /* Fail t with one line per watched counter that did not come back. */
 void ktest_expect_no_leak(struct ktest *t, const char *file, int line,
 			  const struct ktest_baseline *b);
