@@ -15,6 +15,7 @@ Makefile's storm boots (make trace, make compare) ask for it too:
 """
 import argparse
 import pathlib
+import random
 import re
 import sys
 from dataclasses import dataclass, field
@@ -152,6 +153,42 @@ def hostile_check(build):
                    '(the valid one loaded)', not bad and len(lines) >= 40,
                    '; '.join(bad[:3]) or 'too few lines in MANIFEST')
     return check
+
+
+# Every monitor command with arguments it must refuse (the boot
+# monitor-bad-input); monitor_replies_check() makes sure none is missing.
+BAD_ARGS = ['help a b', 'help nosuch', 'lsmod x', 'modprobe', 'modprobe -r', 'modprobe -r a b',
+            'modprobe ../etc/storm', 'insmod', 'insmod nosuch.ko', 'insmod etc/storm.conf',
+            'rmmod', 'rmmod a b', 'rmmod nosuch', 'loader a b', 'loader nosuch', 'modstats x',
+            'params x', 'storm x', 'storm loader=', 'storm =1', 'storm rounds=-1', 'storm cpus=0',
+            'storm compare loader=legacy', 'storm jitter=99999999', 'trace', 'trace x y', 'trace x',
+            'ktest nosuch', 'ktest all,', 'leaks x', 'exit x', 'poweroff x', 'reboot x']
+
+
+def monitor_words(log):
+    """What the session typed and what came back: (line, reply) pairs,
+    cut at the prompts."""
+    parts = log.replace('\r', '').split('mkernel> ')
+    pairs = []
+    for part in parts[1:]:
+        line, _, reply = part.partition('\n')
+        pairs.append((line, reply.strip()))
+    return pairs
+
+
+def monitor_replies_check(log, report, name):
+    """The boot monitor-bad-input: each bad command got an answer (a line
+    or more before the next prompt), and every command help lists was
+    among them."""
+    pairs = dict(monitor_words(log))
+    for line in BAD_ARGS:
+        report.add(f'{name}: "{line}" answered', bool(pairs.get(line)),
+                   'no reply' if line in pairs else 'not typed (the session stopped?)')
+    listed = re.findall(r'^  (\w+)', pairs.get('help', ''), re.M)
+    tried = {line.split()[0] for line in BAD_ARGS}
+    report.add(f'{name}: every command help lists ({len(listed)}) is tried with bad arguments',
+               bool(listed) and set(listed) <= tried,
+               'untried: ' + ' '.join(sorted(set(listed) - tried)))
 
 
 def make_initrd_variants(build):
@@ -316,6 +353,18 @@ def boots(build, accel='tcg'):
                      r'^insmod: nosuch\.ko: ENOENT \(-2\)$',
                      r'^leaks: none; every counter is back at the mark$', POWEROFF],
              reject=NO_FAULTS + [r'<- moved$']),
+        # Bad input: 10,000 random bytes (every value, escape sequences,
+        # control bytes; a fixed seed), an over-long line, every command
+        # with arguments it must refuse.  No crash, an answer each, and
+        # afterwards lsmod answers and the leak counters are back.
+        Boot('monitor-bad-input', f'{common} monitor',
+             session=['help', Keys(random.Random(11).randbytes(10000)),
+                      Keys(b'\x15\r', when=''), 'y' * 1000] + BAD_ARGS +
+                     ['lsmod', 'leaks', 'poweroff'],
+             expect=[r'^line too long: at most 255 characters; ignored$',
+                     r'^kvm_intel +\d+ +0 +- +Live ', r'^kvm +\d+ +0 +kvm_intel, +Live ',
+                     r'^leaks: none; every counter is back at the mark$', POWEROFF],
+             reject=NO_FAULTS + [r'<- moved$'], check=monitor_replies_check),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

@@ -38,6 +38,7 @@ BOOT_PARAM_FLAG(monitor, "monitor",
 
 #define MONITOR_PROMPT	"mkernel> "
 #define MONITOR_MAX_ARGS 12
+#define HELP_COLUMN	36	/* help: the usages' width */
 
 static bool leave;
 
@@ -94,6 +95,18 @@ bool mon_interrupted(void)
 
 /* ---- the commands that are the monitor's own --------------------------- */
 
+/* The command whose name comes first after last, alphabetically. */
+static const struct monitor_cmd *next_by_name(const char *last)
+{
+	const struct monitor_cmd *best = NULL;
+
+	for_each_monitor_cmd(c)
+		if (strcmp(c->name, last) > 0 &&
+		    (!best || strcmp(c->name, best->name) < 0))
+			best = c;
+	return best;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct monitor_cmd *c;
@@ -107,8 +120,13 @@ static int cmd_help(int argc, char **argv)
 		mon_printf("usage: %s\n  %s\n", c->usage, c->help);
 		return 0;
 	}
-	for_each_monitor_cmd(cmd)
-		mon_printf("  %-36s %s\n", cmd->usage, cmd->help);
+	/* By name: the section's order is the linker's, not the reader's. */
+	for (const char *last = ""; (c = next_by_name(last)); last = c->name)
+		if (strlen(c->usage) > HELP_COLUMN)
+			mon_printf("  %s\n  %-*s %s\n", c->usage, HELP_COLUMN,
+				   "", c->help);
+		else
+			mon_printf("  %-*s %s\n", HELP_COLUMN, c->usage, c->help);
 	return 0;
 }
 MONITOR_COMMAND(help, "help", "help [CMD]",

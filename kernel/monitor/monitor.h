@@ -12,8 +12,7 @@
  * says which in one line and returns -EINVAL (mon_bad_arg()).
  *
  * MONITOR_COMMAND() puts the description in the .monitor_cmds section,
- * which the linker gathers (linker.ld); `help` lists them in link order,
- * which is the files' alphabetical order, then their order in the file.
+ * which the linker gathers (linker.ld); `help` lists them by name.
  */
 #ifndef KERNEL_MONITOR_H
 #define KERNEL_MONITOR_H
