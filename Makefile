@@ -81,7 +81,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs test-kvm deps-bochs fuzz bench trace compare \
+	test-long test-bochs test-kvm deps-bochs fuzz bench trace compare monitor \
 	check-format
 
 all: iso
@@ -101,6 +101,7 @@ help:
 	@echo '                  draw $(O)/trace-<mode>.svg/.png (tools/trace2svg.py)'
 	@echo '  make compare    boot the storm for each loader at 1..64 CPUs (slow);'
 	@echo '                  $(O)/compare.md/.svg/.png (tools/compare.py)'
+	@echo '  make monitor    boot with the monitor on this terminal (Ctrl-A X quits)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
 	@echo '  make modules    the demo modules: $(O)/modules/*.ko'
@@ -259,6 +260,18 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory iso CMDLINE="poweroff $(CMDLINE)"
 	$(Q)tools/run-qemu.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) \
 		--firmware $(FIRMWARE) --boot $(BOOT) \
+		--accel $(call accel,auto) --cache $(O)/accel
+
+# The monitor on this terminal: the serial line and QEMU's own monitor
+# share it (tools/run-qemu.sh --console mon); `exit` at the prompt powers
+# off, and QEMU ends with it.
+monitor: deps
+	$(Q)$(MAKE) --no-print-directory iso CMDLINE="poweroff monitor $(CMDLINE)"
+	@echo 'make monitor: this terminal is the serial line; type help at the mkernel> prompt.'
+	@echo 'make monitor: Ctrl-A X quits QEMU, Ctrl-A C switches to its monitor and back;'
+	@echo 'make monitor: Ctrl-C goes to the kernel (cancels a line, stops a storm between rounds).'
+	$(Q)tools/run-qemu.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --boot $(BOOT) --console mon \
 		--accel $(call accel,auto) --cache $(O)/accel
 
 # ---- tests -------------------------------------------------------------

@@ -70,6 +70,7 @@ class Boot:
     screen_until: str = MONITOR_PROMPT  # the serial text after which to read it
     screen_linger: int = 0  # and seconds more before reading
     session: list = None    # lines typed at the monitor's prompt, in turn
+    console: str = 'serial'  # run-qemu.sh --console: serial, or mon (make monitor)
     check: object = None    # check(log, report, name): more than regexes
 
     def time_limit(self):
@@ -365,6 +366,13 @@ def boots(build, accel='tcg'):
                      r'^kvm_intel +\d+ +0 +- +Live ', r'^kvm +\d+ +0 +kvm_intel, +Live ',
                      r'^leaks: none; every counter is back at the mark$', POWEROFF],
              reject=NO_FAULTS + [r'<- moved$'], check=monitor_replies_check),
+        # make monitor's terminal: the serial line shared with QEMU's
+        # monitor; Ctrl-C reaches the kernel, Ctrl-A X quits QEMU.
+        Boot('monitor-terminal', f'{common} monitor', console='mon',
+             session=['loader', Keys(b'lsm\x03'), 'help exit', Keys(b'\x01x')],
+             expect=[r'^loader: unformed ', r'^mkernel> lsm\^C$', r'^usage: exit$',
+                     r'QEMU: Terminated$'],
+             reject=NO_FAULTS),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

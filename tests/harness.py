@@ -82,9 +82,10 @@ QUIET_AT_PROMPT = 0.3   # seconds of silence after a prompt: the monitor waits
 class Keys:
     """Raw bytes for a session, typed as they are (no Enter after them):
     at the prompt, or once the text 'when' has come since the last thing
-    typed (a Ctrl-C while a command runs)."""
+    typed (a Ctrl-C while a command runs); delay seconds after that."""
     data: bytes
     when: str = None
+    delay: float = 0
 
 
 def run_session(cmd, lines, timeout, **kw):
@@ -110,9 +111,11 @@ def run_session(cmd, lines, timeout, **kw):
             got.notify_all()
 
     def ready(entry, typed_at):
-        if isinstance(entry, Keys) and entry.when:
+        if isinstance(entry, Keys) and entry.when is not None:
             return entry.when.encode() in out[typed_at:]
-        return out.endswith(MONITOR_PROMPT) and out.count(MONITOR_PROMPT) and \
+        # A prompt since the last thing typed (its echo may be slow to
+        # come), ending the output, and quiet after it.
+        return out.endswith(MONITOR_PROMPT) and MONITOR_PROMPT in out[typed_at:] and \
             time.monotonic() - last_output[0] >= QUIET_AT_PROMPT
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
@@ -127,6 +130,8 @@ def run_session(cmd, lines, timeout, **kw):
             typed_at = len(out)
         if p.poll() is not None or time.monotonic() >= deadline:
             break
+        if isinstance(entry, Keys) and entry.delay:
+            time.sleep(entry.delay)
         data = entry.data if isinstance(entry, Keys) else entry.encode() + b'\r'
         try:
             p.stdin.write(data)
@@ -209,7 +214,7 @@ def run_boot(build, b, report, accel='tcg'):
     else:
         cmd = [str(ROOT / 'tools/run-qemu.sh'), '--iso', str(iso), '--smp', str(b.smp),
                '--mem', b.mem, '--firmware', b.firmware, '--boot', b.boot, '--debug-exit',
-               '--accel', accel, '--cache', str(build / 'accel')]
+               '--accel', accel, '--cache', str(build / 'accel'), '--console', b.console]
         if b.topology:
             cmd += ['--topology', b.topology]
     if b.session:

@@ -11,6 +11,10 @@
 #   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
+#   --console serial|mon  the terminal is the serial line only (default),
+#                         or shared with QEMU's monitor (make monitor):
+#                         Ctrl-A X quits, Ctrl-A C switches to the monitor,
+#                         Ctrl-C goes to the guest
 #                         (default: single when CPUs > 8 x host cores)
 #   --                    the rest goes to QEMU as is
 #
@@ -35,7 +39,7 @@
 # rewrites the verdict, so the next auto run chooses TCG.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg=
+iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -49,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
+	--console) console=$2; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -77,7 +82,17 @@ if [ "$accel" = kvm ] && [ ! -w "$kvm_dev" ]; then
 fi
 echo "run-qemu: accelerator $accel ($why)" >&2
 
-set -- -machine q35 -m "$mem" -no-reboot -serial stdio -monitor none "$@"
+case $console in
+serial) set -- -serial stdio -monitor none "$@" ;;
+# One terminal for both, multiplexed (QEMU's mon:stdio), and no SIGINT
+# from Ctrl-C: the monitor's line editor reads it.
+# The monitor first: the front end added last (the serial line) has the
+# terminal when QEMU starts.
+mon) set -- -serial mon:stdio \
+	"$@" ;;
+*) echo "run-qemu: --console serial|mon, not '$console'" >&2; exit 2 ;;
+esac
+set -- -machine q35 -m "$mem" -no-reboot "$@"
 if [ -n "$topology" ]; then
 	IFS=, read -r s c t <<EOF_T
 $topology

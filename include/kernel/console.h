@@ -23,11 +23,14 @@ bool serial_init(void);
  * APIC, else polled.  serial_read() waits up to timeout ticks for a byte
  * and returns how many it copied (0: none came). */
 void serial_input_init(void);
+#define SERIAL_RX_RING	256	/* bytes the ring holds (a power of two) */
+#define SERIAL_RX_FIFO	16	/* and the 16550's receive FIFO */
 size_t serial_read(char *buf, size_t len, long timeout);
 struct serial_input_stats {
 	unsigned long interrupts;	/* serial_interrupt() calls */
 	unsigned long bytes;		/* into the ring */
-	unsigned long dropped;		/* the ring was full */
+	unsigned long dropped;		/* lost by the UART (FIFO overrun) */
+	unsigned long throttled;	/* times the ring filled: input held back */
 	bool polled;			/* no interrupt route */
 	bool present;			/* a 16550 answered at boot */
 };

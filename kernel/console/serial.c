@@ -40,14 +40,16 @@
 #define UART_LSR	5
 #define UART_SCR	7
 #define LSR_DR		0x01	/* a received byte is waiting */
+#define LSR_OE		0x02	/* overrun: the FIFO was full, a byte lost */
 #define LSR_THRE	0x20	/* transmit holding register empty */
 #define IER_RDI		0x01	/* interrupt when a byte has arrived */
 #define FCR_ON_TRIGGER1	0x07	/* FIFOs on and cleared, RX trigger 1 byte */
 #define MCR_NORMAL	0x0F	/* DTR, RTS, OUT1, OUT2 */
 #define MCR_LOOP	0x10
+#define MCR_RTS		0x02	/* request to send: we can take more */
 #define COM1_IRQ	4
 #define TX_SPIN_LIMIT	100000
-#define RX_RING		256	/* a power of two */
+#define RX_RING		SERIAL_RX_RING
 
 static uint16_t port = COM1;
 static bool port_dead, port_found;
@@ -60,6 +62,7 @@ static DEFINE_SPINLOCK(rx_lock);
 static DECLARE_WAIT_QUEUE_HEAD(rx_wq);
 static bool rx_polled = true;	/* until serial_input_init() routes IRQ 4 */
 static bool tx_off;		/* serial_loopback(): output held back */
+static bool rx_throttled;	/* the ring is full: the UART keeps the rest */
 static struct serial_input_stats rx_stats;
 
 static void serial_putc(char c)
@@ -125,20 +128,51 @@ bool serial_init(void)
 	return true;
 }
 
-/* Under rx_lock: every byte the UART holds into the ring. */
+/*
+ * Under rx_lock: the bytes the UART holds into the ring, while it has
+ * room.  When it is full the rest stay in the UART (throttled, as
+ * Linux's tty throttles): its receive interrupt is masked and RTS
+ * dropped, so a sender that honours RTS/CTS waits, and QEMU's UART,
+ * whose FIFO is then full, holds back what comes after.  rx_take()
+ * unthrottles once there is room.  A byte the UART itself lost (its
+ * FIFO overrun, LSR bit 1) is counted as dropped.
+ */
 static void rx_drain(void)
 {
-	while (inb(port + UART_LSR) & LSR_DR) {
-		char c = (char)inb(port + UART_RBR);
+	for (;;) {
+		uint8_t lsr = inb(port + UART_LSR);
+		char c;
 
+		if (lsr & LSR_OE)
+			rx_stats.dropped++;
+		if (!(lsr & LSR_DR))
+			return;
 		if (rx_head - rx_tail == RX_RING) {
-			rx_stats.dropped++;	/* nobody reads: the oldest stay */
-			continue;
+			if (!rx_throttled) {
+				rx_throttled = true;
+				rx_stats.throttled++;
+				outb(port + UART_IER, 0);
+				outb(port + UART_MCR,
+				     inb(port + UART_MCR) & ~MCR_RTS);
+			}
+			return;
 		}
+		c = (char)inb(port + UART_RBR);
 		rx_ring[rx_head++ % RX_RING] = c;
 		rx_stats.bytes++;
 		console_input_saw(c);
 	}
+}
+
+/* Under rx_lock, after taking bytes: the ring has room again. */
+static void rx_unthrottle(void)
+{
+	if (!rx_throttled || rx_head - rx_tail == RX_RING)
+		return;
+	rx_throttled = false;
+	outb(port + UART_MCR, inb(port + UART_MCR) | MCR_RTS);
+	if (!rx_polled)
+		outb(port + UART_IER, IER_RDI);	/* pending bytes interrupt again */
 }
 
 static void serial_interrupt(struct pt_regs *regs)
@@ -198,6 +232,8 @@ static size_t rx_take(char *buf, size_t len)
 	flags = spin_lock_irqsave(&rx_lock);
 	while (n < len && rx_tail != rx_head)
 		buf[n++] = rx_ring[rx_tail++ % RX_RING];
+	if (n)
+		rx_unthrottle();
 	spin_unlock_irqrestore(&rx_lock, flags);
 	return n;
 }

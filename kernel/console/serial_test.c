@@ -72,6 +72,44 @@ static void test_loopback_by_interrupt(struct ktest *t)
 		KTEST_EXPECT_TRUE(t, after.interrupts > before.interrupts);
 }
 
+/*
+ * More than the ring holds, with nobody reading: the ring fills, input
+ * is throttled (the UART keeps the next 16 bytes in its FIFO, its
+ * interrupt masked), and once read, every byte comes back in order and
+ * none was lost.  By interrupt only: polled, nobody moves the bytes
+ * while nobody reads.
+ */
+static void test_full_ring_throttles(struct ktest *t)
+{
+	enum { TOTAL = SERIAL_RX_RING + SERIAL_RX_FIFO };
+	struct serial_input_stats before, after;
+	static char got[TOTAL];
+	size_t n = 0, sent = 0, bad = 0;
+
+	serial_input_stats(&before);
+	if (!before.present || before.polled) {
+		ktest_skip(t, before.present ? "input is polled" : "no 16550 at COM1");
+		return;
+	}
+	serial_loopback(true);
+	for (size_t i = 0; i < TOTAL; i++) {
+		sent += serial_send_raw((char)('a' + i % 26));
+		/* Time for the interrupt to take it, as typing would give. */
+		udelay(200);
+	}
+	n = read_back(got, TOTAL);
+	serial_loopback(false);
+	serial_input_stats(&after);
+	for (size_t i = 0; i < n; i++)
+		bad += got[i] != (char)('a' + i % 26);
+
+	KTEST_EXPECT_EQ(t, sent, TOTAL);
+	KTEST_EXPECT_EQ(t, n, TOTAL);
+	KTEST_EXPECT_EQ(t, bad, 0);
+	KTEST_EXPECT_EQ(t, after.throttled - before.throttled, 1);
+	KTEST_EXPECT_EQ(t, after.dropped, before.dropped);
+}
+
 /* Nothing sent, nothing read: serial_read() comes back empty-handed
  * once its timeout is over (a hang would stop the suite), and a timeout
  * of 0 only looks. */
@@ -91,6 +129,7 @@ static void test_read_times_out(struct ktest *t)
 static struct ktest_case serial_cases[] = {
 	KTEST_CASE(test_input_routed),
 	KTEST_CASE(test_loopback_by_interrupt),
+	KTEST_CASE(test_full_ring_throttles),
 	KTEST_CASE(test_read_times_out),
 	{}
 };
