@@ -366,11 +366,14 @@ def boots(build, accel='tcg'):
                      r'^kvm_intel +\d+ +0 +- +Live ', r'^kvm +\d+ +0 +kvm_intel, +Live ',
                      r'^leaks: none; every counter is back at the mark$', POWEROFF],
              reject=NO_FAULTS + [r'<- moved$'], check=monitor_replies_check),
-        # make monitor's terminal: the serial line shared with QEMU's
-        # monitor; Ctrl-C reaches the kernel, Ctrl-A X quits QEMU.
+        # make monitor's terminal (a pseudo-terminal): the serial line
+        # shared with QEMU's monitor; Ctrl-C reaches the kernel (it stops
+        # the storm, and QEMU lives on), Ctrl-A X quits QEMU.
         Boot('monitor-terminal', f'{common} monitor', console='mon',
-             session=['loader', Keys(b'lsm\x03'), 'help exit', Keys(b'\x01x')],
-             expect=[r'^loader: unformed ', r'^mkernel> lsm\^C$', r'^usage: exit$',
+             session=['storm rounds=30 jitter=3000', Keys(b'\x03', when='storm: round 2 of 30'),
+                      'loader', Keys(b'lsm\x03'), 'help exit', Keys(b'\x01x')],
+             expect=[r'^storm: interrupted after round [2-9]\d* of 30 \(Ctrl-C\)$',
+                     r'^loader: unformed ', r'^mkernel> lsm\^C$', r'^usage: exit$',
                      r'QEMU: Terminated$'],
              reject=NO_FAULTS),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',

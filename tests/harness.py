@@ -13,6 +13,7 @@ runs.
 import os
 import pathlib
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -217,6 +218,10 @@ def run_boot(build, b, report, accel='tcg'):
                '--accel', accel, '--cache', str(build / 'accel'), '--console', b.console]
         if b.topology:
             cmd += ['--topology', b.topology]
+        if b.console == 'mon':
+            # As make monitor runs: on a terminal (a pseudo-terminal from
+            # script(1)), where a Ctrl-C could be a signal to QEMU.
+            cmd = ['script', '-qefc', shlex.join(cmd), '/dev/null']
     if b.session:
         rc, log, timed_out = run_session(cmd, b.session, timeout, cwd=ROOT, env=env)
     else:

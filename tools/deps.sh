@@ -20,6 +20,7 @@ xorriso			xorriso
 mformat			mtools
 /usr/share/OVMF/OVMF_CODE_4M.fd	ovmf
 cpio			cpio
+script			bsdutils
 /usr/include/cmocka.h	libcmocka-dev
 /usr/bin/python3	python3
 /usr/lib/python3/dist-packages/matplotlib/__init__.py	python3-matplotlib

@@ -88,8 +88,8 @@ serial) set -- -serial stdio -monitor none "$@" ;;
 # from Ctrl-C: the monitor's line editor reads it.
 # The monitor first: the front end added last (the serial line) has the
 # terminal when QEMU starts.
-mon) set -- -serial mon:stdio \
-	"$@" ;;
+mon) set -- -chardev stdio,id=term,mux=on,signal=off -mon chardev=term,mode=readline \
+	-serial chardev:term "$@" ;;
 *) echo "run-qemu: --console serial|mon, not '$console'" >&2; exit 2 ;;
 esac
 set -- -machine q35 -m "$mem" -no-reboot "$@"
