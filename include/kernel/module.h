@@ -353,8 +353,6 @@ struct storm_result {
 };
 int storm_run_requested(void);
 int storm_run(const struct storm_opts *o, struct storm_result *res);
-/* The storm line (the output contract's keys) and the summary in words. */
-void storm_print_line(const struct storm_result *r);
 /* The trace (trace=1) at run time; the last storm's, merged in time
  * order (-ENOENT: none recorded). */
 void storm_trace_set(bool on);

@@ -332,7 +332,7 @@ static bool storm_wait(struct task_struct **workers)
  *   loader cpus requests loaded eexist ebusy failed reserved_peak
  *   reserved_size modmem_peak dup_bytes elapsed_us, then merged.
  */
-void storm_print_line(const struct storm_result *r)
+static void storm_print_line(const struct storm_result *r)
 {
 	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
 		r->loader, r->cpus, r->requests, r->loaded, r->eexist,
@@ -361,7 +361,7 @@ static void storm_print_summary(const struct storm_result *r)
 		  r->reserved_peak >= r->reserved_size ? " (full)" : "");
 }
 
-/* One round: a worker on each of the first max_cpus online CPUs (0:
+/* One round: a worker on each of the first o->cpus online CPUs (0:
  * all), the barrier, the wait, then the figures into *res. */
 static int storm_round(unsigned int round, const struct storm_opts *o,
 		       struct storm_result *res)
