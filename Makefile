@@ -176,7 +176,7 @@ $(O)/ksyms0.o: tools/ksyms.sh
 $(KERNEL): $(KERNEL_OBJS) $(O)/ksyms0.o linker.ld tools/ksyms.sh
 	$(call quiet,LD,$@)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $(O)/kernel.tmp $(KERNEL_OBJS) $(O)/ksyms0.o
-	$(Q)$(NM) -n $(O)/kernel.tmp | tools/ksyms.sh - > $(O)/ksyms.c
+	$(Q)$(NM) -n -S $(O)/kernel.tmp | tools/ksyms.sh - > $(O)/ksyms.c
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c $(O)/ksyms.c -o $(O)/ksyms.o
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(O)/ksyms.o
 	$(Q)tools/ksyms-check.sh $(NM) $(O)/kernel.tmp $@

@@ -17,6 +17,7 @@
  * (it knows them from boot_info.modules[]).
  */
 #include <kernel/cpio.h>
+#include <kernel/errno.h>
 #include <kernel/initrd.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
@@ -82,4 +83,30 @@ const void *initrd_find(const char *path, size_t *size)
 void initrd_get_stats(struct initrd_stats *st)
 {
 	*st = initrd_stats;
+}
+
+int initrd_for_each(int (*fn)(const struct cpio_entry *e, void *ctx),
+		    void *ctx)
+{
+	struct cpio_error err;
+	struct cpio_entry e;
+	struct cpio_iter it;
+	int ret;
+
+	if (!initrd_base)
+		return -ENOENT;
+	/* Only the first valid_len bytes: a damaged tail ends the walk. */
+	cpio_iter_init(&it, initrd_base, initrd_stats.valid_len);
+	while (cpio_next(&it, &e, &err) == 1) {
+		ret = fn(&e, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+bool initrd_lookup(const char *path, struct cpio_entry *e)
+{
+	return initrd_base && path &&
+	       cpio_lookup(initrd_base, initrd_stats.valid_len, path, e);
 }

@@ -31,7 +31,7 @@
 #include <kernel/time.h>
 #include <kernel/traps.h>
 
-#define LOG_BUF_SIZE	(64 * 1024)
+#define LOG_BUF_SIZE	PRINTK_LOG_BUF_SIZE
 #define PRINTK_MAX	1024
 
 int console_loglevel = 7;	/* show everything but pr_debug by default */
@@ -100,6 +100,27 @@ static void emit(const char *s, size_t len)
 size_t printk_bytes_logged(void)
 {
 	return READ_ONCE(log_head);
+}
+
+/*
+ * A reader's copy of the ring (the monitor's dmesg), taken whole under
+ * console_lock: no CPU can print meanwhile, so the copy is one moment of
+ * the log, and nothing printed later - the reader's own output
+ * included, which goes into the ring too - can overwrite it while it is
+ * read.  Records are copied as stored, with their level markers.
+ */
+size_t printk_log_copy(char *buf, size_t len, size_t *first)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+	size_t held = MIN(log_head, (size_t)LOG_BUF_SIZE), n = MIN(held, len);
+	size_t start = log_head - n;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_buf[(start + i) % LOG_BUF_SIZE];
+	spin_unlock_irqrestore(&console_lock, flags);
+	if (first)
+		*first = start;
+	return n;
 }
 
 void register_console(struct console *con)

@@ -83,6 +83,8 @@ unsigned long vm_area_reserve(struct vm_region *r, size_t size);
 size_t vm_area_release(struct vm_region *r, unsigned long addr);
 /* The size of the area starting exactly at addr, or 0. */
 size_t vm_area_size(struct vm_region *r, unsigned long addr);
+/* The region's use now, read under its lock (pages_mapped is left). */
+void vm_region_usage(struct vm_region *r, struct vm_usage *u);
 /* Mark the (live) area at addr freed-but-still-reserved; its size, or 0
  * when there is no live area there (vm_area_size() then says 0 too). */
 size_t vm_area_mark_lazy(struct vm_region *r, unsigned long addr);

@@ -47,6 +47,7 @@ static DEFINE_SPINLOCK(kmalloc_lock);
 static uint32_t partial[KMALLOC_CLASSES];	/* page index lists */
 static bool kmalloc_ready;
 static uint64_t kmalloc_objects, kmalloc_bytes;
+static uint64_t kmalloc_slab_pages;	/* pages carved into objects now */
 
 static size_t class_size(unsigned int class)
 {
@@ -125,6 +126,7 @@ static struct page *new_slab(unsigned int class)
 		*free_link(base + off) = off + size < PAGE_SIZE ?
 					 (uint16_t)(off + size) : SLAB_FREE_END;
 	page = virt_to_page(base);
+	kmalloc_slab_pages++;
 	page->flags |= PG_slab;
 	page->slab_class = (uint8_t)class;
 	page->slab_inuse = 0;
@@ -256,6 +258,7 @@ static void slab_free(struct page *page, void *ptr)
 		if (!was_full)
 			partial_del(class, page);
 		page->flags &= ~PG_slab;
+		kmalloc_slab_pages--;
 		free_pages(base, 0);
 	} else if (was_full) {
 		partial_add(class, page);
@@ -297,4 +300,13 @@ void kmalloc_get_stats(uint64_t *objects, uint64_t *bytes)
 	*objects = kmalloc_objects;
 	*bytes = kmalloc_bytes;
 	spin_unlock_irqrestore(&kmalloc_lock, flags);
+}
+
+uint64_t kmalloc_nr_slab_pages(void)
+{
+	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
+	uint64_t pages = kmalloc_slab_pages;
+
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
+	return pages;
 }

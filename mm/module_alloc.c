@@ -180,6 +180,12 @@ void module_memfree(void *addr)
 		vm_unmap_aliases();
 }
 
+void module_area_usage(struct vm_usage *u)
+{
+	vm_region_usage(&module_region, u);
+	u->pages_mapped = READ_ONCE(module_pages_mapped);
+}
+
 static int change_module_pages(const char *who, unsigned long addr,
 			       int numpages, uint64_t set, uint64_t clear)
 {

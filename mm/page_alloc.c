@@ -19,6 +19,9 @@
 struct buddy mem_buddy;
 /* Interrupt handlers may allocate: the _irqsave forms. */
 static DEFINE_SPINLOCK(zone_lock);
+/* Pages handed out and not given back, counted here, under zone_lock (the
+ * buddy core counts only free ones): managed = free + allocated, always. */
+static uint64_t allocated_pages;
 
 void page_alloc_init(struct page *meta, uint64_t base_pfn, uint64_t npages)
 {
@@ -74,6 +77,8 @@ void *__get_free_pages(unsigned int order)
 	}
 	flags = spin_lock_irqsave(&zone_lock);
 	pfn = buddy_alloc(&mem_buddy, order);
+	if (pfn != BUDDY_NO_PAGE)
+		allocated_pages += 1ULL << order;
 	spin_unlock_irqrestore(&zone_lock, flags);
 	if (pfn == BUDDY_NO_PAGE)
 		return NULL;
@@ -99,6 +104,8 @@ int __free_pages_checked(void *addr, unsigned int order)
 		return BUDDY_UNMANAGED;
 	flags = spin_lock_irqsave(&zone_lock);
 	err = buddy_free(&mem_buddy, pfn, order);
+	if (err == BUDDY_OK)
+		allocated_pages -= 1ULL << order;
 	spin_unlock_irqrestore(&zone_lock, flags);
 	return err;
 }
@@ -123,4 +130,16 @@ void free_page(void *addr)
 uint64_t nr_free_pages(void)
 {
 	return READ_ONCE(mem_buddy.free_pages);
+}
+
+void page_alloc_get_stats(struct page_alloc_stats *st)
+{
+	unsigned long flags = spin_lock_irqsave(&zone_lock);
+
+	st->managed_pages = mem_buddy.managed_pages;
+	st->free_pages = mem_buddy.free_pages;
+	st->allocated_pages = allocated_pages;
+	for (unsigned int order = 0; order <= MAX_ORDER; order++)
+		st->nr_free[order] = mem_buddy.nr_free[order];
+	spin_unlock_irqrestore(&zone_lock, flags);
 }

@@ -537,3 +537,28 @@ void pcpu_chunk_get_stats(const struct pcpu_chunk *chunk,
 		bit = end;
 	}
 }
+
+int pcpu_chunk_next_area(const struct pcpu_chunk *chunk, int *pos,
+			 struct pcpu_chunk_area *area)
+{
+	int nbits = pcpu_chunk_region_bits(chunk);
+	int lo = chunk->start_offset >> PCPU_MIN_ALLOC_SHIFT;
+	int hi = nbits - (chunk->end_offset >> PCPU_MIN_ALLOC_SHIFT);
+	int bit = *pos >> PCPU_MIN_ALLOC_SHIFT, end;
+
+	if (bit < lo)
+		bit = lo;
+	if (bit >= hi)
+		return 0;
+	area->used = pcpu_test_bit(chunk->alloc_map, bit);
+	if (area->used)		/* an allocation ends at the next bound */
+		end = pcpu_find_next_bit(chunk->bound_map, nbits + 1, bit + 1);
+	else			/* a free run at the next used bit */
+		end = pcpu_find_next_bit(chunk->alloc_map, hi, bit);
+	if (end > hi)
+		end = hi;
+	area->offset = bit << PCPU_MIN_ALLOC_SHIFT;
+	area->size = (end - bit) << PCPU_MIN_ALLOC_SHIFT;
+	*pos = end << PCPU_MIN_ALLOC_SHIFT;
+	return 1;
+}

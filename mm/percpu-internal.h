@@ -140,6 +140,23 @@ static inline int pcpu_chunk_usable_bytes(const struct pcpu_chunk *chunk)
 void pcpu_chunk_get_stats(const struct pcpu_chunk *chunk,
 			  struct pcpu_chunk_stats *st);
 
+/* One allocation, or one maximal free run, of a chunk's usable region. */
+struct pcpu_chunk_area {
+	int offset;		/* bytes from the chunk's offset 0 */
+	int size;		/* bytes */
+	bool used;		/* an allocation (else a free run) */
+};
+/*
+ * Walk the usable region in address order, as alternating allocations
+ * and free runs (two allocations may also touch): start with *pos = 0;
+ * each call fills *area with the area at byte *pos (never before
+ * start_offset), moves *pos past it and returns 1; 0 at the end of the
+ * usable region.  The areas tile the usable region exactly.  *pos must be
+ * 0 or a value a previous call left.
+ */
+int pcpu_chunk_next_area(const struct pcpu_chunk *chunk, int *pos,
+			 struct pcpu_chunk_area *area);
+
 /* Which slot a chunk belongs in, and the first slot that may hold a
  * chunk able to serve 'size' bytes. */
 int pcpu_chunk_slot(const struct pcpu_chunk *chunk);

@@ -84,6 +84,20 @@ static struct {
 } pcpu_warn_shapes[PCPU_WARN_SHAPES];
 static char pcpu_last_failure[128];
 
+/*
+ * Who holds each area of the reserved chunk, for the monitor's map
+ * (pcpu_reserved_map): one record per live area that was given an owner,
+ * kmalloc'd before pcpu_lock is taken, linked and unlinked under it,
+ * freed after it is dropped.  Linux keeps no such record; the areas
+ * themselves are still found from the chunk's bitmaps alone.
+ */
+struct pcpu_owner {
+	struct list_head list;
+	int offset;			/* in the reserved chunk */
+	char name[PCPU_OWNER_LEN];
+};
+static LIST_HEAD(pcpu_reserved_owners);	/* under pcpu_lock */
+
 /* ---- chunks and slots --------------------------------------------- */
 
 static void pcpu_chunk_relocate(struct pcpu_chunk *chunk)
@@ -304,9 +318,11 @@ static void pcpu_report_failure(size_t size, size_t align, const char *err)
 		pr_info("PERCPU: limit reached, disable warning\n");
 }
 
-static void *pcpu_alloc(size_t size, size_t align, bool reserved)
+static void *pcpu_alloc(size_t size, size_t align, bool reserved,
+			const char *owner)
 {
 	struct pcpu_chunk *chunk = NULL, *new_chunk = NULL;
+	struct pcpu_owner *note = NULL;
 	const char *err;
 	unsigned long flags;
 	int off = -1, slot;
@@ -325,6 +341,12 @@ static void *pcpu_alloc(size_t size, size_t align, bool reserved)
 		pr_warn("percpu: allocation of %zu bytes before the per-CPU areas exist\n",
 			size);
 		return NULL;
+	}
+
+	if (reserved && owner) {
+		note = kmalloc(sizeof(*note));	/* none: the map says "?" */
+		if (note)
+			strlcpy(note->name, owner, sizeof(note->name));
 	}
 
 	mutex_lock(&pcpu_alloc_mutex);
@@ -376,6 +398,11 @@ area_found:
 		pcpu_reserved_cur += took;
 		if (pcpu_reserved_cur > pcpu_reserved_max)
 			pcpu_reserved_max = pcpu_reserved_cur;
+		if (note) {
+			note->offset = off;
+			list_add_tail(&note->list, &pcpu_reserved_owners);
+			note = NULL;
+		}
 	}
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 
@@ -402,18 +429,36 @@ fail_unlock:
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 fail_unlock_mutex:
 	mutex_unlock(&pcpu_alloc_mutex);
+	kfree(note);
 	pcpu_report_failure(size, align, err);
 	return NULL;
 }
 
 void *__alloc_percpu(size_t size, size_t align)
 {
-	return pcpu_alloc(size, align, false);
+	return pcpu_alloc(size, align, false, NULL);
 }
 
 void *__alloc_reserved_percpu(size_t size, size_t align)
 {
-	return pcpu_alloc(size, align, true);
+	return pcpu_alloc(size, align, true, NULL);
+}
+
+void *__alloc_reserved_percpu_owner(size_t size, size_t align,
+				    const char *owner)
+{
+	return pcpu_alloc(size, align, true, owner);
+}
+
+/* The owner record of the reserved area at off, or NULL (pcpu_lock held). */
+static struct pcpu_owner *pcpu_owner_find(int off)
+{
+	struct pcpu_owner *note;
+
+	list_for_each_entry(note, &pcpu_reserved_owners, list)
+		if (note->offset == off)
+			return note;
+	return NULL;
 }
 
 /* The chunk holding template-space address ptr (pcpu_lock held). */
@@ -439,25 +484,31 @@ static struct pcpu_chunk *pcpu_chunk_addr_search(void *ptr)
 
 void free_percpu(void *ptr)
 {
+	struct pcpu_owner *note = NULL;
 	struct pcpu_chunk *chunk;
 	unsigned long flags;
-	int size = -1;
+	int size = -1, off = 0;
 
 	if (!ptr)
 		return;
 	flags = spin_lock_irqsave(&pcpu_lock);
 	chunk = pcpu_chunk_addr_search(ptr);
-	if (chunk)
-		size = pcpu_chunk_free(chunk,
-				       (int)((char *)ptr -
-					     (char *)chunk->base_addr));
+	if (chunk) {
+		off = (int)((char *)ptr - (char *)chunk->base_addr);
+		size = pcpu_chunk_free(chunk, off);
+	}
 	if (size >= 0) {
 		pcpu_stats_area_dealloc(&pcpu_stats);
-		if (chunk->reserved)
+		if (chunk->reserved) {
 			pcpu_reserved_cur -= (size_t)size;
+			note = pcpu_owner_find(off);
+			if (note)
+				list_del(&note->list);
+		}
 		pcpu_chunk_relocate(chunk);
 	}
 	spin_unlock_irqrestore(&pcpu_lock, flags);
+	kfree(note);
 	if (size < 0)
 		pr_warn("percpu: free_percpu(%p): not a per-CPU allocation (ignored)\n",
 			ptr);
@@ -564,10 +615,13 @@ const char *pcpu_last_failure_msg(void)
 	return pcpu_last_failure;
 }
 
-#define P(name, value)	pr_info("  %-20s: %12lld\n", name, (long long)(value))
+typedef void (*pcpu_print_fn)(const char *fmt, ...) __printf(1, 2);
+
+#define P(name, value)	print("  %-20s: %12lld\n", name, (long long)(value))
 
 /* One chunk's figures, read under pcpu_lock, printed after. */
-static void pcpu_chunk_show(struct pcpu_chunk *chunk, const char *tag)
+static void pcpu_chunk_show(pcpu_print_fn print, struct pcpu_chunk *chunk,
+			    const char *tag)
 {
 	struct pcpu_chunk_stats st;
 	int empty_pop_pages = 0, max_alloc_size;
@@ -584,7 +638,7 @@ static void pcpu_chunk_show(struct pcpu_chunk *chunk, const char *tag)
 			empty_pop_pages++;
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 
-	pr_info("Chunk:%s\n", tag);
+	print("Chunk:%s\n", tag);
 	P("nr_alloc", st.nr_alloc);
 	P("max_alloc_size", max_alloc_size);
 	P("empty_pop_pages", empty_pop_pages);
@@ -595,14 +649,14 @@ static void pcpu_chunk_show(struct pcpu_chunk *chunk, const char *tag)
 	P("max_frag", st.max_frag);
 	P("cur_min_alloc", st.cur_min_alloc);
 	P("cur_max_alloc", st.cur_max_alloc);
-	pr_info("\n");
+	print("\n");
 }
 
 #define PCPU_SHOW_MAX_CHUNKS	32
 
-/* Linux's /sys/kernel/debug/percpu_stats, printed to the log.  Takes
+/* Linux's /sys/kernel/debug/percpu_stats, through print.  Takes
  * pcpu_alloc_mutex (chunks are neither made nor released meanwhile). */
-void pcpu_stats_show(void)
+void pcpu_stats_print(pcpu_print_fn print)
 {
 	static const char dashes[] = "----------------------------------------";
 	static struct pcpu_chunk *chunks[PCPU_SHOW_MAX_CHUNKS];
@@ -631,18 +685,18 @@ void pcpu_stats_show(void)
 	}
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 
-	pr_info("Percpu Memory Statistics\n");
-	pr_info("Allocation Info:\n");
-	pr_info("%s\n", dashes);
+	print("Percpu Memory Statistics\n");
+	print("Allocation Info:\n");
+	print("%s\n", dashes);
 	P("unit_size", pcpu_unit_size);
 	P("static_size", pcpu_static_size);
 	P("reserved_size", pcpu_reserved_size);
 	P("dyn_size", pcpu_dyn_size);
 	P("atom_size", PAGE_SIZE);
 	P("alloc_size", pcpu_unit_size);
-	pr_info("\n");
-	pr_info("Global Stats:\n");
-	pr_info("%s\n", dashes);
+	print("\n");
+	print("Global Stats:\n");
+	print("%s\n", dashes);
 	P("nr_alloc", g.nr_alloc);
 	P("nr_dealloc", g.nr_dealloc);
 	P("nr_cur_alloc", g.nr_cur_alloc);
@@ -655,17 +709,67 @@ void pcpu_stats_show(void)
 	P("reserved_used", reserved_used);
 	P("reserved_peak", reserved_peak);
 	P("nr_failed", failures);
-	pr_info("\n");
-	pr_info("Per Chunk Stats:\n");
-	pr_info("%s\n", dashes);
+	print("\n");
+	print("Per Chunk Stats:\n");
+	print("%s\n", dashes);
 	if (pcpu_reserved_chunk)
-		pcpu_chunk_show(pcpu_reserved_chunk, " <- Reserved Chunk");
+		pcpu_chunk_show(print, pcpu_reserved_chunk, " <- Reserved Chunk");
 	for (int i = 0; i < n; i++)
-		pcpu_chunk_show(chunks[i], chunks[i] == pcpu_first_chunk ?
+		pcpu_chunk_show(print, chunks[i], chunks[i] == pcpu_first_chunk ?
 				" <- First Chunk" : "");
 	if (more)
-		pr_info("(%d more chunks not shown)\n", more);
+		print("(%d more chunks not shown)\n", more);
 	mutex_unlock(&pcpu_alloc_mutex);
+}
+
+/* The log's copy: each line at KERN_INFO, as before. */
+static __printf(1, 2) void pcpu_print_info(const char *fmt, ...)
+{
+	char line[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pr_info("%s", line);
+}
+
+void pcpu_stats_show(void)
+{
+	pcpu_stats_print(pcpu_print_info);
+}
+
+/* ---- the reserved chunk's map ---------------------------------------- */
+
+int pcpu_reserved_map(struct pcpu_map_area *areas, int max, int *start,
+		      int *size)
+{
+	struct pcpu_chunk_area a;
+	struct pcpu_owner *note;
+	unsigned long flags;
+	int pos = 0, n = 0;
+
+	*start = (int)pcpu_static_size;
+	*size = (int)pcpu_reserved_size;
+	if (!pcpu_reserved_chunk)
+		return 0;
+	flags = spin_lock_irqsave(&pcpu_lock);
+	while (pcpu_chunk_next_area(pcpu_reserved_chunk, &pos, &a)) {
+		if (n < max) {
+			areas[n].offset = a.offset;
+			areas[n].size = a.size;
+			areas[n].used = a.used;
+			areas[n].owner[0] = '\0';
+			if (a.used) {
+				note = pcpu_owner_find(a.offset);
+				strlcpy(areas[n].owner, note ? note->name : "?",
+					sizeof(areas[n].owner));
+			}
+		}
+		n++;
+	}
+	spin_unlock_irqrestore(&pcpu_lock, flags);
+	return n;
 }
 
 int pcpu_stats_run_requested(void)

@@ -113,6 +113,38 @@ size_t vm_area_mark_lazy(struct vm_region *r, unsigned long addr)
 	return size;
 }
 
+void vm_region_usage(struct vm_region *r, struct vm_usage *u)
+{
+	unsigned long flags = spin_lock_irqsave(&r->lock);
+	unsigned long prev_end = r->start;
+
+	u->start = r->start;
+	u->end = r->end;
+	u->nr_areas = u->nr_lazy = 0;
+	u->bytes = u->lazy_bytes = u->largest_free = 0;
+	for (struct vm_area *a = r->areas; a; a = a->next) {
+		if (a->addr - prev_end > u->largest_free)
+			u->largest_free = a->addr - prev_end;
+		if (a->lazy) {
+			u->nr_lazy++;
+			u->lazy_bytes += a->size;
+		} else {
+			u->nr_areas++;
+			u->bytes += a->size;
+		}
+		prev_end = a->addr + a->size + PAGE_SIZE;	/* the guard */
+	}
+	if (r->end - prev_end > u->largest_free)
+		u->largest_free = r->end - prev_end;
+	spin_unlock_irqrestore(&r->lock, flags);
+}
+
+void vmap_area_usage(struct vm_usage *u)
+{
+	vm_region_usage(&vmap_region, u);
+	u->pages_mapped = READ_ONCE(vmap_pages_mapped);
+}
+
 /* Physical addresses the CPU can name: 52 bits at most (SDM 4.1.4). */
 #define PHYS_ADDR_LIMIT		(1ULL << 52)
 

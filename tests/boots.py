@@ -123,6 +123,121 @@ def params_check(log, report, name):
                ' (regenerate: tools/params_table.py LOG --readme README.md)')
 
 
+def monitor_outputs(log):
+    """{typed line: what came back} for a monitor session: the log cut at
+    each prompt that starts a line (dmesg's copies of old prompts start
+    with their level, "<0>mkernel> ", and do not cut)."""
+    answers = {}
+    for piece in re.split(r'^mkernel> ', log, flags=re.M)[1:]:
+        typed, _, out = piece.partition('\n')
+        answers.setdefault(typed.strip(), out)
+    return answers
+
+
+def inspect_check(build):
+    """The boot monitor-inspect: the figures its commands print agree with
+    each other, with the boot's own lines and with the files built."""
+    def check(log, report, name):
+        inspect_figures(build, log, report, name)
+    return check
+
+
+def inspect_figures(build, log, report, name):
+    out = monitor_outputs(log)
+    unit = re.search(r'^percpu: Embedded \d+ pages/cpu s(\d+) r(\d+) d\d+ u(\d+)$', log, re.M)
+    online = re.search(r'^smp: (\d+) CPUs online$', log, re.M)
+    if not unit or not online:
+        report.add(f'{name}: the percpu: Embedded and smp: lines', False, 'missing')
+        return
+    static, reserved, u = (int(x) for x in unit.groups())
+    ncpus = int(online.group(1))
+
+    def add(what, ok, detail):
+        report.add(f'{name}: {what}', ok, detail)
+
+    # cpus: one row per online CPU, in order; each CPU's GS base is its
+    # __per_cpu_offset[], the units one unit size apart.
+    rows = re.findall(r'^ *(\d+) +(\d+) +(x2APIC|xAPIC) +0x([0-9a-f]{16}) +0x([0-9a-f]{16}) +(\S+)$',
+                      out.get('cpus', ''), re.M)
+    offs = [int(r[3], 16) for r in rows]
+    add(f'cpus lists the {ncpus} online CPUs, GS base = per-CPU offset, {u} bytes apart',
+        [int(r[0]) for r in rows] == list(range(ncpus)) and len({r[1] for r in rows}) == ncpus and
+        all(r[3] == r[4] for r in rows) and all(b - a == u for a, b in zip(offs, offs[1:])),
+        f'rows: {rows}')
+
+    # mem: used + free = total, both counted; the free blocks add up to
+    # the free pages (the buddy allocator's own invariant).
+    m = re.search(r'^mem: pages total=(\d+) free=(\d+) used=(\d+) ', out.get('mem', ''), re.M)
+    blocks = re.search(r'^mem: free blocks by order \(order:blocks\):((?: \d+:\d+)+)$', out.get('mem', ''), re.M)
+    if m and blocks:
+        total, free, used = (int(x) for x in m.groups())
+        in_blocks = sum(int(n) << int(o) for o, n in (x.split(':') for x in blocks.group(1).split()))
+        add('mem: used + free = total, free blocks by order sum to free', used + free == total and
+            in_blocks == free and 0 < used < total, f'total={total} free={free} used={used} in_blocks={in_blocks}')
+    else:
+        add('mem: pages and free blocks lines', False, 'missing')
+
+    # cat: the file as built; the module refused with its size.
+    conf = (ROOT / 'modules' / 'storm.conf').read_text()
+    add('cat etc/storm.conf shows modules/storm.conf', out.get('cat etc/storm.conf', '') == conf,
+        repr(out.get('cat etc/storm.conf', '')[:120]))
+    ko = build / 'modules' / 'kvm.ko'
+    size = re.search(r'^cat: lib/modules/kvm\.ko: binary file \(ELF\), (\d+) bytes: not shown',
+                     out.get('cat lib/modules/kvm.ko', ''), re.M)
+    add('cat lib/modules/kvm.ko refused in one line, with its size',
+        bool(size) and len(out['cat lib/modules/kvm.ko'].splitlines()) == 1 and
+        (not ko.exists() or int(size.group(1)) == ko.stat().st_size), out.get('cat lib/modules/kvm.ko', '')[:120])
+
+    # modinfo: kvm_intel depends on kvm, and says its parameter.
+    mi = out.get('modinfo kvm_intel', '')
+    add('modinfo kvm_intel: depends kvm, parm nested (bool), license, 64 per-CPU bytes',
+        all(re.search(p, mi, re.M) for p in (
+            r'^filename: +lib/modules/kvm_intel\.ko \(\d+ bytes\)$', r'^name: +kvm_intel$',
+            r'^depends: +kvm$', r'^license: +GPL$',
+            r'^parm: +nested:allow nested virtualization \(recorded only\) \(bool\)$',
+            r'^sections: +text=[1-9]\d* rodata=\d+ data=\d+ bss=\d+ init=\d+ \(bytes\)$',
+            r'^percpu: +64 bytes, align 64 ')), mi[:300])
+
+    # percpu: the map tiles the reserved region, kvm holds its 304 bytes,
+    # and the bytes held are the allocator's reserved_used.
+    pc = out.get('percpu', '')
+    areas = [(int(a), int(b), int(n), who) for a, b, n, who in
+             re.findall(r'^  [A-Za-z#.] +(\d+)-(\d+) +(\d+)  (\S+)$', pc, re.M)]
+    used = re.search(r'^  reserved_used +: +(\d+)$', pc, re.M)
+    tiles = bool(areas) and areas[0][0] == static and areas[-1][1] == static + reserved - 1 and \
+        all(b[0] == a[1] + 1 for a, b in zip(areas, areas[1:])) and all(b - a + 1 == n for a, b, n, _ in areas)
+    held = sum(n for _, _, n, who in areas if who != '(free)')
+    add(f'percpu: the reserved map tiles {static}-{static + reserved - 1}, kvm holds 304 bytes, '
+        'held bytes = reserved_used',
+        tiles and any(who == 'kvm' and n == 304 for _, _, n, who in areas) and
+        bool(used) and held == int(used.group(1)), f'areas={areas} reserved_used={used and used.group(1)}')
+
+    # percpu addr: CPU c's copy is GS base + the template address, one
+    # unit size from the next CPU's; cpu_number holds c there, this_cpu_off
+    # holds the GS base itself.
+    def addr_rows(cmd):
+        text = out.get(cmd, '')
+        disp = re.search(r'; %gs:0x([0-9a-f]+)$', text, re.M)
+        return (int(disp.group(1), 16) if disp else None,
+                [(int(c), int(g, 16), int(a, 16), int(v, 16)) for c, g, a, v in
+                 re.findall(r'^ *(\d+)  0x([0-9a-f]{16}) 0x([0-9a-f]{16}) 0x([0-9a-f]+)$', text, re.M)])
+    disp, rows = addr_rows('percpu addr cpu_number')
+    add(f'percpu addr cpu_number: {ncpus} rows, address = GS base + offset, {u} bytes apart, value = CPU',
+        disp is not None and [r[0] for r in rows] == list(range(ncpus)) and
+        all((g + disp) % (1 << 64) == a and v == c for c, g, a, v in rows) and
+        all(b[2] - a[2] == u for a, b in zip(rows, rows[1:])), f'disp={disp} rows={rows}')
+    disp, rows = addr_rows('percpu addr this_cpu_off 2')
+    add('percpu addr this_cpu_off 2: one row, its value is its GS base',
+        disp is not None and len(rows) == 1 and rows[0][0] == 2 and rows[0][3] == rows[0][1] and
+        (rows[0][1] + disp) % (1 << 64) == rows[0][2], f'rows={rows}')
+    disp, rows = addr_rows('percpu addr kvm_cpu 3')
+    off = re.search(r'at offset 0x([0-9a-f]+) of each unit', out.get('percpu addr kvm_cpu 3', ''))
+    add("percpu addr kvm_cpu 3: a module's variable, in the reserved region",
+        disp is not None and off is not None and static <= int(off.group(1), 16) < static + reserved and
+        len(rows) == 1 and rows[0][0] == 3 and (rows[0][1] + disp) % (1 << 64) == rows[0][2],
+        f'offset={off and off.group(1)} rows={rows}')
+
+
 def hostile_check(build):
     """The boot module-hostile: for every line of the hostile MANIFEST
     (tests/hostile/mkhostile.py), between the two lines the suite
@@ -376,6 +491,45 @@ def boots(build, accel='tcg'):
                      r'^loader: unformed ', r'^mkernel> lsm\^C$', r'^usage: exit$',
                      r'QEMU: Terminated$'],
              reject=NO_FAULTS),
+        # The monitor's inspection commands at 4 CPUs, each with good and
+        # bad arguments; inspect_check() holds their figures against each
+        # other and against the boot's own lines.
+        Boot('monitor-inspect', f'{common} monitor', smp=4,
+             session=['help', 'cpus', 'cpus now', 'mem', 'mem x', 'dmesg 4', 'dmesg', 'dmesg zero',
+                      'ls', 'ls etc', 'ls /lib/modules/', 'ls nosuch', 'cat etc/storm.conf',
+                      'cat lib/modules/kvm.ko', 'cat etc', 'cat nosuch', 'cat',
+                      'modinfo kvm_intel', 'modinfo lib/modules/coretemp.ko', 'modinfo nosuch',
+                      'modinfo etc/motd', 'percpu', 'percpu addr cpu_number', 'percpu addr this_cpu_off 2',
+                      'percpu addr kvm_cpu 3', 'percpu addr kmain', 'percpu addr nosuch',
+                      'percpu addr cpu_number 7', 'percpu addr cpu_number two', 'percpu addr',
+                      'percpu frob', 'poweroff'],
+             expect=[r'^  cpus +each online CPU', r'^  mem +pages, kmalloc', r'^  dmesg \[LINES\] +the kernel log',
+                     r'^  ls \[DIR\] +the initrd', r'^  cat FILE +a text file', r'^  modinfo NAME\|PATH +',
+                     r'^  percpu \[addr SYMBOL \[CPU\]\] +per-CPU',
+                     r'^CPU +APIC ID +mode +per-CPU offset +GS base +current$',
+                     r'^ +0 +0 +xAPIC +0x[0-9a-f]{16} +0x[0-9a-f]{16} +monitor$',
+                     r'^usage: cpus$', r'^usage: mem$',
+                     r'^mem: kmalloc objects=[1-9]\d* bytes=[1-9]\d* slab_pages=[1-9]\d*$',
+                     r'^mem: vmap areas=[1-9]\d* bytes=[1-9]\d* .* range=0xffffc90000000000-0xffffe90000000000$',
+                     r'^mem: modules areas=[1-9]\d* bytes=[1-9]\d* .* range=0xffffffffa0000000-0xffffffffff000000$',
+                     # dmesg: the log as stored, each line behind its level.
+                     r'^<6>percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$', r'^<5>monitor: input from ',
+                     r'^<0>mkernel> mem x$', r'^dmesg: zero: not a number of lines \(1 or more\)$',
+                     r'^- +\d+  etc/storm\.conf$', r'^d +0  lib/modules$', r'^ls: \d+ entries, \d+ bytes in files$',
+                     r'^- +\d+  lib/modules/kvm\.ko$', r'^ls: 4 entries, \d+ bytes in files$',
+                     r'^ls: nosuch: no such file or directory in the initrd$',
+                     r'^cat: etc: is a directory', r'^cat: nosuch: no such file in the initrd$', r'^usage: cat FILE$',
+                     r'^parm: +samples:readings each CPU takes at load \(1\.\.316\) \(uint\)$',
+                     r'^modinfo: ERROR: Module nosuch not found',
+                     r'^modinfo: etc/motd: not a module this kernel loads: ',
+                     r'^Percpu Memory Statistics$', r'^Chunk: <- Reserved Chunk$',
+                     r'^  \[[A-Za-z#.]{64}\]$',
+                     r'^percpu: kmain: a function of the kernel, not a per-CPU variable$',
+                     r'^percpu: nosuch: no per-CPU variable of that name in the kernel or a loaded module$',
+                     r'^percpu: CPU 7 is not online \(4 online\)$', r'^percpu: two: not a CPU number$',
+                     r'^percpu: addr: which SYMBOL\?$', r'^percpu: frob: not a subcommand \(addr\)$',
+                     r'^usage: percpu \[addr SYMBOL \[CPU\]\]$', POWEROFF],
+             reject=NO_FAULTS, check=inspect_check(build)),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

@@ -23,6 +23,18 @@ void initrd_init(const struct boot_info *bi);
  */
 const void *initrd_find(const char *path, size_t *size);
 
+struct cpio_entry;
+/*
+ * Call fn for every usable entry of the archive, in archive order, until
+ * fn returns non-zero (that value is returned; else 0).  -ENOENT when
+ * there is no initrd.  The entry's name and data point into the archive.
+ */
+int initrd_for_each(int (*fn)(const struct cpio_entry *e, void *ctx),
+		    void *ctx);
+/* The entry at 'path' (a leading "/" or "./" ignored), of any type:
+ * true and *e filled in, or false. */
+bool initrd_lookup(const char *path, struct cpio_entry *e);
+
 /* What initrd_init() found, for tests and reports. */
 struct initrd_stats {
 	bool loaded;		/* a module was there */

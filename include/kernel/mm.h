@@ -99,6 +99,35 @@ struct mm_stats {
 };
 void mm_get_stats(struct mm_stats *st);
 
+/* The page allocator, read at one moment under its lock: managed_pages =
+ * free_pages + allocated_pages (the last counted in mm/page_alloc.c). */
+struct page_alloc_stats {
+	uint64_t managed_pages;
+	uint64_t free_pages;
+	uint64_t allocated_pages;
+	uint64_t nr_free[MAX_ORDER + 1];	/* free blocks of each order */
+};
+void page_alloc_get_stats(struct page_alloc_stats *st);
+/* Pages kmalloc has carved into small objects now (mm/kmalloc.c). */
+uint64_t kmalloc_nr_slab_pages(void);
+
+/* An address range's use (the vmap area, the module area), from its list
+ * of areas: live ones, ones freed lazily but still reserved (the module
+ * area's purge list), the largest free gap (guard pages excluded). */
+struct vm_usage {
+	unsigned long start, end;
+	unsigned long nr_areas, nr_lazy;
+	size_t bytes, lazy_bytes;	/* reserved, without guard pages */
+	size_t largest_free;
+	/* The area's page counter: for the vmap area the pages of
+	 * ioremap/memremap windows and kernel stacks (per-CPU chunks map
+	 * theirs uncounted; their areas are in bytes); for the module area
+	 * module_alloc()'s pages, lazily freed ones until the purge. */
+	uint64_t pages_mapped;
+};
+void vmap_area_usage(struct vm_usage *u);
+void module_area_usage(struct vm_usage *u);
+
 /*
  * Page-table entries (Intel SDM Vol. 3A, 4.5, tables 4-15 to 4-20), with
  * Linux's names.  PWT/PCD select the PAT entry (4.9.2): mm/paging.c

@@ -365,5 +365,15 @@ const char *module_address_lookup(uint64_t addr, uint64_t *offset,
 				  uint64_t *size, const char **modname);
 /* A module's own symbol by name (0 if absent), for tests. */
 uint64_t module_kallsyms_lookup_name(struct module *mod, const char *name);
+/*
+ * A per-CPU variable called name in a module on the list (not UNFORMED):
+ * 0, with the module's name in modname[len], the variable's template-
+ * space address (inside mod->percpu .. + percpu_size: %gs:addr reaches
+ * it) and its size (st_size, or up to the end of the module's area);
+ * -EINVAL when a module has a symbol of that name that is not per-CPU
+ * (modname says which); -ENOENT when no module has one (kallsyms.c).
+ */
+int module_percpu_symbol(const char *name, char *modname, size_t len,
+			 unsigned long *addr, unsigned long *size);
 
 #endif

@@ -189,5 +189,16 @@ unsigned int module_find_section(const struct load_info *info,
 
 /* The value of "key=" in .modinfo, or NULL. */
 const char *module_get_modinfo(const struct load_info *info, const char *key);
+/*
+ * The next "key=" value after the one prev points at (NULL: the first),
+ * or NULL: for keys that repeat, as parm= and parmtype= do (Linux's
+ * get_next_modinfo()).
+ */
+const char *module_next_modinfo(const struct load_info *info, const char *key,
+				const char *prev);
+
+/* Which part of module memory section i goes to (enum mod_mem_type, or
+ * MOD_MEM_NONE / MOD_MEM_PERCPU), as module_layout() places it. */
+int module_section_part(const struct load_info *info, unsigned int i);
 
 #endif

@@ -114,6 +114,14 @@ void percpu_init_cpu(unsigned int cpu);
  */
 void *__alloc_percpu(size_t size, size_t align);
 void *__alloc_reserved_percpu(size_t size, size_t align);
+/*
+ * The same, noting who holds the area (a module's name, copied) for the
+ * reserved chunk's map (pcpu_reserved_map); Linux has no such record.
+ * The note goes when the area is freed.  An area whose note could not be
+ * kept (no memory for it) shows as held by "?".
+ */
+void *__alloc_reserved_percpu_owner(size_t size, size_t align,
+				    const char *owner);
 #define alloc_percpu(type)						\
 	((__typeof__(type) *)__alloc_percpu(sizeof(type),		\
 					    __alignof__(type)))
@@ -142,10 +150,45 @@ const char *pcpu_last_failure_msg(void);
 /* Print everything in the layout of Linux's percpu_stats file; the
  * second only if the command line has percpu_stats. */
 void pcpu_stats_show(void);
+/* The same figures through print (the monitor's mon_printf). */
+void pcpu_stats_print(void (*print)(const char *fmt, ...) __printf(1, 2));
 int pcpu_stats_run_requested(void);	/* percpu_stats */
 extern unsigned long percpu_reserve;	/* percpu.reserve=, bytes */
 /* Release empty dynamic chunks but one (also done by each allocation). */
 void pcpu_balance_workfn(void);
+
+/* ---- the reserved chunk's map ----------------------------------------- */
+
+#define PCPU_OWNER_LEN		56	/* MODULE_NAME_LEN */
+
+/* One allocation or free run of the reserved region. */
+struct pcpu_map_area {
+	int offset;		/* from the unit's start (so static < offset) */
+	int size;		/* bytes */
+	bool used;
+	char owner[PCPU_OWNER_LEN];	/* used: who holds it, or "?"; else "" */
+};
+
+/*
+ * A snapshot of the reserved region [*start, *start + *size) of every
+ * unit, in address order, taken under pcpu_lock: its first max areas go
+ * to areas[]; returns how many there are in all (0 with no reserved
+ * chunk).
+ */
+int pcpu_reserved_map(struct pcpu_map_area *areas, int max, int *start,
+		      int *size);
+
+/*
+ * Pure (mm/percpu-map.c, host tested): a picture of a region in width
+ * cells, bar[width + 1] with its NUL.  A cell covering no used byte is
+ * '.'; otherwise it shows the mark of the used area holding most of its
+ * bytes (the first on a tie).  The k-th used area of areas[n] (0-based,
+ * in array order) has the mark pcpu_map_mark(k).  The areas must lie in
+ * [start, start + size) and not overlap.
+ */
+char pcpu_map_mark(int k);
+void pcpu_map_draw(const struct pcpu_map_area *areas, int n, int start,
+		   int size, char *bar, int width);
 
 /* For setup_per_cpu_areas (mm/percpu-setup.c): map the units side by
  * side in the vmap area (their base, or 0), then hand the reserved and

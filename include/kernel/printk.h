@@ -41,6 +41,17 @@ extern int console_loglevel;
 
 /* Bytes ever stored in the log: moves whenever anybody prints. */
 size_t printk_bytes_logged(void);
+/* The log buffer's size: how much of the log printk_log_copy() can give. */
+#define PRINTK_LOG_BUF_SIZE	(64 * 1024)
+/*
+ * Copy the newest min(len, bytes held) bytes of the log buffer into buf,
+ * as stored: each message behind KERN_SOH and its level digit (the
+ * monitor's answers and echo, written by console_write, are stored at
+ * level 0), no timestamps.  Returns the bytes copied; *first (if not
+ * NULL) gets the number of the first one (bytes are counted from boot,
+ * as printk_bytes_logged()).  The ring's oldest record may be cut.
+ */
+size_t printk_log_copy(char *buf, size_t len, size_t *first);
 
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 

@@ -363,13 +363,25 @@ static int check_modinfo(struct load_info *info, const char **reason)
 
 const char *module_get_modinfo(const struct load_info *info, const char *key)
 {
+	return module_next_modinfo(info, key, NULL);
+}
+
+const char *module_next_modinfo(const struct load_info *info, const char *key,
+				const char *prev)
+{
 	const char *p, *end;
 	size_t klen = strlen(key);
 
 	if (!info->modinfo)
 		return NULL;
 	end = info->modinfo + info->modinfo_size;
-	for (p = info->modinfo; p < end; p += strlen(p) + 1)
+	p = info->modinfo;
+	if (prev) {
+		if (prev < info->modinfo || prev >= end)
+			return NULL;
+		p = prev + strlen(prev) + 1;	/* past prev's entry */
+	}
+	for (; p < end; p += strlen(p) + 1)
 		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
 			return p + klen + 1;
 	return NULL;
@@ -414,7 +426,7 @@ int module_elf_check(const void *image, size_t size,
 /* ---- layout ------------------------------------------------------------ */
 
 /* Which part a section belongs to (Linux's masks in layout_sections()). */
-static int section_part(const struct load_info *info, unsigned int i)
+int module_section_part(const struct load_info *info, unsigned int i)
 {
 	const Elf64_Shdr *s = &info->sechdrs[i];
 	int base;
@@ -447,7 +459,7 @@ int module_layout(struct load_info *info, struct module_layout_result *res,
 	for (i = 0; i < info->hdr->e_shnum; i++) {
 		const Elf64_Shdr *s = &info->sechdrs[i];
 		uint64_t align = s->sh_addralign ? s->sh_addralign : 1;
-		int part = section_part(info, i);
+		int part = module_section_part(info, i);
 
 		place[i].mem = part;
 		place[i].offset = 0;

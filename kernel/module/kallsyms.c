@@ -14,7 +14,8 @@
  * the module area is looked up here (kernel/ksyms.c asks), under RCU like
  * every other walker of the module list.  An address in init memory
  * stops matching once that memory is freed (init_layout.base is cleared
- * first).
+ * first).  module_percpu_symbol() finds a per-CPU variable by name, for
+ * the monitor's `percpu addr`.
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
@@ -175,4 +176,39 @@ uint64_t module_kallsyms_lookup_name(struct module *mod, const char *name)
 		if (!strcmp(mod->strtab + syms[i].st_name, name))
 			return syms[i].st_value;
 	return 0;
+}
+
+int module_percpu_symbol(const char *name, char *modname, size_t len,
+			 unsigned long *addr, unsigned long *size)
+{
+	int err = -ENOENT;
+	struct module *mod;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(mod, &modules, list) {
+		const Elf64_Sym *syms = mod->symtab;
+		unsigned long base = (unsigned long)mod->percpu;
+
+		if (READ_ONCE(mod->state) == MODULE_STATE_UNFORMED)
+			continue;
+		for (unsigned int i = 0; i < mod->num_symtab; i++) {
+			unsigned long v = syms[i].st_value;
+
+			if (strcmp(mod->strtab + syms[i].st_name, name))
+				continue;
+			strlcpy(modname, mod->name, len);
+			if (!base || v < base || v >= base + mod->percpu_size) {
+				err = -EINVAL;	/* keep looking: another may */
+				continue;
+			}
+			*addr = v;
+			*size = syms[i].st_size ? syms[i].st_size
+						: base + mod->percpu_size - v;
+			err = 0;
+			goto out;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return err;
 }

@@ -205,7 +205,8 @@ static int elf_validity_check(struct load_state *ls)
 	return err;
 }
 
-/* Linux's percpu_modalloc(): from the reserved chunk, only. */
+/* Linux's percpu_modalloc(): from the reserved chunk, only.  The area is
+ * noted as this module's, for the monitor's map of the reserved chunk. */
 static int percpu_modalloc(struct load_state *ls)
 {
 	struct module *mod = ls->mod;
@@ -217,8 +218,9 @@ static int percpu_modalloc(struct load_state *ls)
 		pr_warn("%s: per-CPU allocation failed on purpose (fail.percpu)\n",
 			mod->name);
 	else
-		mod->percpu = __alloc_reserved_percpu(size,
-						      ls->layout.percpu_align);
+		mod->percpu = __alloc_reserved_percpu_owner(size,
+							    ls->layout.percpu_align,
+							    mod->name);
 	if (!mod->percpu) {
 		pr_warn("%s: Could not allocate %zu bytes percpu data\n",
 			mod->name, size);

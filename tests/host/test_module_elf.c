@@ -281,6 +281,34 @@ static void test_hostile_manifest(void **state)
 	assert_true(count > 40);
 }
 
+/* Keys that repeat (parm=, parmtype=), one after another; not a key
+ * that is only a prefix of another; a stray prev ends the walk. */
+static void test_next_modinfo(void **state)
+{
+	static const char modinfo[] = "parmtype=a:int\0name=m\0parm=a:the a\0"
+				      "\0parmtypes=x\0parmtype=b:bool\0parm=b:\0";
+	struct load_info info;
+	const char *v;
+
+	(void)state;
+	memset(&info, 0, sizeof(info));
+	assert_null(module_next_modinfo(&info, "parm", NULL));
+	info.modinfo = modinfo;
+	info.modinfo_size = sizeof(modinfo);
+	v = module_next_modinfo(&info, "parmtype", NULL);
+	assert_string_equal(v, "a:int");
+	v = module_next_modinfo(&info, "parmtype", v);
+	assert_string_equal(v, "b:bool");
+	assert_null(module_next_modinfo(&info, "parmtype", v));
+	v = module_next_modinfo(&info, "parm", NULL);
+	assert_string_equal(v, "a:the a");
+	v = module_next_modinfo(&info, "parm", v);
+	assert_string_equal(v, "b:");
+	assert_null(module_next_modinfo(&info, "parm", v));
+	assert_string_equal(module_get_modinfo(&info, "name"), "m");
+	assert_null(module_next_modinfo(&info, "parm", "elsewhere"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_relocate_valid),
 		cmocka_unit_test(test_hostile_manifest),
+		cmocka_unit_test(test_next_modinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

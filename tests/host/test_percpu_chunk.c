@@ -93,6 +93,8 @@ static int model_first_fit(const struct model *m, int bits, int align_bits)
 }
 
 /* Everything the chunk says, against the model. */
+static void model_check_areas(const struct model *m);
+
 static void model_check(const struct model *m)
 {
 	const struct pcpu_chunk *c = &m->chunk;
@@ -207,6 +209,48 @@ static void model_check(const struct model *m)
 	assert_int_equal(m->gstats.nr_alloc - m->gstats.nr_dealloc,
 			 m->gstats.nr_cur_alloc);
 	assert_int_equal(m->gstats.nr_cur_alloc, m->nr_live);
+	model_check_areas(m);
+}
+
+/*
+ * pcpu_chunk_next_area() against the model: the areas tile the usable
+ * region with no gap; each used one is exactly one live allocation; each
+ * free one is a maximal run of free granules; every live allocation is
+ * met once.
+ */
+static void model_check_areas(const struct model *m)
+{
+	const struct pcpu_chunk *c = &m->chunk;
+	int lo = c->start_offset / GRAN, hi = m->nbits - c->end_offset / GRAN;
+	int pos = 0, expect = lo * GRAN, used = 0, steps = 0;
+	struct pcpu_chunk_area a;
+
+	while (pcpu_chunk_next_area(c, &pos, &a)) {
+		int first = a.offset / GRAN, last = (a.offset + a.size) / GRAN;
+
+		assert_true(++steps <= m->nbits);
+		assert_int_equal(a.offset, expect);
+		assert_true(a.size > 0);
+		assert_int_equal(pos, a.offset + a.size);
+		if (a.used) {
+			int id = m->owner[first];
+
+			assert_true(id > 0);
+			assert_int_equal(m->live_off[id - 1], a.offset);
+			assert_int_equal(m->live_size[id - 1], a.size);
+			used++;
+		} else {
+			for (int i = first; i < last; i++)
+				assert_int_equal(m->owner[i], 0);
+			assert_true(first == lo || m->owner[first - 1] != 0);
+			assert_true(last == hi || m->owner[last] != 0);
+		}
+		expect = a.offset + a.size;
+	}
+	assert_int_equal(expect, hi * GRAN);
+	assert_int_equal(used, m->nr_live);
+	/* At the end it stays at the end. */
+	assert_int_equal(pcpu_chunk_next_area(c, &pos, &a), 0);
 }
 
 /* Snapshot of the whole chunk, to prove a refusal changed nothing. */
