@@ -278,7 +278,12 @@ BAD_ARGS = ['help a b', 'help nosuch', 'lsmod x', 'modprobe', 'modprobe -r', 'mo
             'rmmod', 'rmmod a b', 'rmmod nosuch', 'loader a b', 'loader nosuch', 'modstats x',
             'params x', 'storm x', 'storm loader=', 'storm =1', 'storm rounds=-1', 'storm cpus=0',
             'storm compare loader=legacy', 'storm jitter=99999999', 'trace', 'trace x y', 'trace x',
-            'ktest nosuch', 'ktest all,', 'leaks x', 'exit x', 'poweroff x', 'reboot x']
+            'ktest nosuch', 'ktest all,', 'leaks x', 'exit x', 'poweroff x', 'reboot x',
+            'cpus x', 'mem x', 'dmesg x', 'dmesg 0', 'dmesg 99999999999999999999', 'ls nosuch',
+            'ls a b', 'cat', 'cat nosuch', 'cat lib/modules', 'cat lib/modules/kvm.ko', 'modinfo',
+            'modinfo nosuch', 'modinfo etc/storm.conf', 'modinfo ../x', 'percpu x', 'percpu addr',
+            'percpu addr nosuch', 'percpu addr cpu_number 999', 'percpu addr cpu_number x',
+            'percpu addr kmain']
 
 
 def monitor_words(log):
