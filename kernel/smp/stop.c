@@ -41,12 +41,13 @@
 
 /*
  * Without any progress.  A real CPU answers the NMI in microseconds; an
- * emulated one on a busy host may not run at all for a second (four TCG
- * CPUs on two host cores that other work also wants), and a bound of one
- * second then cut its report short.
+ * emulated one on a busy host may not run at all for seconds (TCG CPUs
+ * on two host cores that other QEMUs also want: at a load of 5, bounds
+ * of 3 s, then 4 s in all, cut the report of one CPU in three runs).
+ * The wait costs only when a CPU never answers, so it is generous.
  */
-#define STOP_WAIT_MS	3000
-#define STOP_CAP_PER_CPU_MS	2000
+#define STOP_WAIT_MS	10000
+#define STOP_CAP_PER_CPU_MS	6000
 
 static bool stop_requested;
 static unsigned int cpus_stopped;
