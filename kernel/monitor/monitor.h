@@ -4,8 +4,9 @@
  * (kernel/monitor/monitor.c).
  *
  * A command gets argc/argv (the line's words; argv[0] is its name),
- * prints its answer with mon_printf() (to every console, not into the
- * kernel log: it is a conversation, not an event) and returns 0 or a
+ * prints its answer with mon_printf() (to every console whatever the
+ * log level, through console_write(); the log ring keeps it too, at
+ * level 0, so dmesg shows the conversation) and returns 0 or a
  * negative errno.  The loop checks the number of words against
  * min_args..max_args (after the name) before it runs one, and prints the
  * usage line when they do not fit; a command that finds a word wrong
