@@ -8,6 +8,8 @@
 #                         controller (the image written raw, as `dd` would)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
+#   --machine OPTS        more of q35's properties, as -machine q35,OPTS
+#                         (i8042=off: a PC without a keyboard controller)
 #   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
@@ -35,7 +37,7 @@
 # rewrites the verdict, so the next auto run chooses TCG.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg=
+iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= machine=
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--boot) boot=$2; shift 2 ;;
 	--debug-exit) debug_exit=1; shift ;;
 	--topology) topology=$2; shift 2 ;;
+	--machine) machine=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
@@ -77,7 +80,7 @@ if [ "$accel" = kvm ] && [ ! -w "$kvm_dev" ]; then
 fi
 echo "run-qemu: accelerator $accel ($why)" >&2
 
-set -- -machine q35 -m "$mem" -no-reboot -serial stdio -monitor none "$@"
+set -- -machine "q35${machine:+,$machine}" -m "$mem" -no-reboot -serial stdio -monitor none "$@"
 if [ -n "$topology" ]; then
 	IFS=, read -r s c t <<EOF_T
 $topology
