@@ -13,9 +13,11 @@ runs.
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -119,6 +121,93 @@ def run_session(cmd, lines, timeout, **kw):
     return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
 
 
+# What a character is on QEMU's keyboard (its QKeyCode names): the rest
+# of the lower case letters and digits are their own names.
+QCODES = {' ': ['spc'], '-': ['minus'], '_': ['shift', 'minus'], '.': ['dot'],
+          ',': ['comma'], '/': ['slash'], '=': ['equal'], ';': ['semicolon'],
+          ':': ['shift', 'semicolon']}
+# How long QEMU holds each key down, and the pause after it: QEMU keeps
+# at most 50 keyboard events queued and drops what comes beyond.
+KEY_HOLD_MS = 20
+KEY_GAP_S = 0.08
+
+
+def qmp_chords(text):
+    """Keys to type text on QEMU's keyboard, one list of QKeyCode names
+    (held together, released in reverse) per keystroke: a character is
+    its key, with Shift for capitals and _ :; a {name} is a key by name
+    and {a-b} a chord: {backspace}, {up}, {kp_enter}, {ctrl_r-c}."""
+    chords = []
+    for m in re.finditer(r'\{([\w-]+)\}|(.)', text, re.S):
+        c = m.group(2)
+        if m.group(1):
+            chords.append(m.group(1).split('-'))
+        elif c in QCODES:
+            chords.append(QCODES[c])
+        elif c.isupper():
+            chords.append(['shift', c.lower()])
+        elif c.isalnum():
+            chords.append([c])
+        else:
+            raise ValueError(f'no QEMU key for {c!r} in {text!r}')
+    return chords
+
+
+def run_keyboard(cmd, lines, timeout, **kw):
+    """Like run_session(), with the lines typed on the PS/2 keyboard
+    instead of the serial line: QEMU's QMP send-key, one keystroke at a
+    time, each line (its Enter written in it: {ret}) once the monitor's
+    prompt has come one more time.  Every wait is bounded by timeout."""
+    sockdir = tempfile.mkdtemp(prefix='keys-')
+    sock = os.path.join(sockdir, 'qmp.sock')
+    cmd = cmd + ['--', '-qmp', f'unix:{sock},server=on,wait=off']
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, start_new_session=True, **kw)
+    out = bytearray()
+    got = threading.Condition()
+
+    def pump():
+        for chunk in iter(lambda: p.stdout.read1(4096), b''):
+            with got:
+                out.extend(chunk)
+                got.notify_all()
+        with got:
+            got.notify_all()
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + timeout
+    qmp = None
+    try:
+        for i, line in enumerate(lines):
+            with got:
+                while out.count(MONITOR_PROMPT) <= i and p.poll() is None and \
+                        time.monotonic() < deadline:
+                    got.wait(0.5)
+            if p.poll() is not None or time.monotonic() >= deadline:
+                break
+            qmp = qmp or screen.Qmp(sock, timeout=max(1, min(10, deadline - time.monotonic())))
+            for chord in qmp_chords(line):
+                qmp.command('send-key', keys=[{'type': 'qcode', 'data': k} for k in chord],
+                            **{'hold-time': KEY_HOLD_MS})
+                time.sleep(KEY_GAP_S)
+    except (OSError, screen.ScreenError) as e:
+        with got:
+            out.extend(f'\nharness: QMP: {e}\n'.encode())
+    finally:
+        if qmp:
+            qmp.close()
+    timed_out = False
+    try:
+        p.wait(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        timed_out = True
+    reader.join(timeout=5)
+    shutil.rmtree(sockdir, ignore_errors=True)
+    return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
+
+
 def qemu_failure(log):
     """What tools/run-qemu.sh said when QEMU failed under KVM (QEMU's own
     line, and the advice), or None."""
@@ -188,7 +277,11 @@ def run_boot(build, b, report, accel='tcg'):
                '--accel', accel, '--cache', str(build / 'accel')]
         if b.topology:
             cmd += ['--topology', b.topology]
-    if b.session:
+        if b.machine:
+            cmd += ['--machine', b.machine]
+    if b.keys:
+        rc, log, timed_out = run_keyboard(cmd, b.keys, timeout, cwd=ROOT, env=env)
+    elif b.session:
         rc, log, timed_out = run_session(cmd, b.session, timeout, cwd=ROOT, env=env)
     else:
         rc, log, timed_out = run(cmd, timeout, cwd=ROOT, env=env)

@@ -80,9 +80,9 @@
 #define I8042_STATUS		0x64	/* read */
 #define I8042_COMMAND		0x64	/* written */
 
-#define STR_OBF			0x01	/* output buffer full: a byte at 0x60 */
-#define STR_IBF			0x02	/* input buffer full: ours not taken yet */
-#define STR_AUXDATA		0x20	/* the byte at 0x60 is from port 2 */
+#define STR_OBF			0x01	/* a byte waits at 0x60 */
+#define STR_IBF			0x02	/* ours not taken yet */
+#define STR_AUXDATA		0x20	/* it is from port 2 */
 
 #define CMD_CTR_READ		0x20
 #define CMD_CTR_WRITE		0x60
@@ -91,7 +91,7 @@
 #define CMD_KBD_TEST		0xab
 #define CMD_KBD_DISABLE		0xad
 #define CMD_KBD_ENABLE		0xae
-#define CMD_WRITE_KBD_OUTPUT	0xd2	/* the next byte, as if the keyboard sent it */
+#define CMD_WRITE_KBD_OUTPUT	0xd2	/* as if the keyboard sent it */
 
 #define CTR_KBDINT		0x01	/* IRQ 1 when port 1 has a byte */
 #define CTR_AUXINT		0x02	/* IRQ 12 when port 2 has one */
@@ -109,7 +109,7 @@
 #define KBD_RESET		0xff
 #define KBD_ACK			0xfa
 #define KBD_RESEND		0xfe
-#define KBD_BAT_PASSED		0xaa	/* after a reset: its self-test passed */
+#define KBD_BAT_PASSED		0xaa	/* its self-test passed */
 #define KBD_SEND_TRIES		3
 
 /* 0xF3's byte: bits 6-5 the delay (01: 500 ms), bits 4-0 the rate
@@ -119,16 +119,22 @@
 
 #define KBD_IRQ			1
 #define POLL_US			50
-#define CTL_TIMEOUT_US		500000	/* a controller's answer; Linux waits as long */
-#define RESET_TIMEOUT_US	1000000	/* a keyboard's self-test takes up to ~750 ms */
-#define LED_WRITE_TIMEOUT_US	1000	/* from the interrupt handler: short */
-#define FLUSH_LIMIT		16	/* the most bytes a controller holds */
-#define DRAIN_LIMIT		64	/* one interrupt: a stuck status bit cannot hold it */
+/* The waits: an answer from the controller (as long as Linux waits); a
+ * keyboard's self-test after reset (up to about 750 ms); the LED bytes
+ * the interrupt handler sends (short).  A flush reads at most what a
+ * controller holds, and one interrupt at most DRAIN_LIMIT bytes, so a
+ * status bit stuck at 1 cannot hold the CPU. */
+#define CTL_TIMEOUT_US		500000
+#define RESET_TIMEOUT_US	1000000
+#define LED_WRITE_TIMEOUT_US	1000
+#define FLUSH_LIMIT		16
+#define DRAIN_LIMIT		64
 #define LED_FAILURES_MAX	3
 #define RX_RING			256	/* a power of two */
 
 BOOT_PARAM_FLAG(i8042_direct, "i8042.direct",
-		"PS/2 keyboard: no translation by the 8042; the keyboard is put in scan code set 1 (Linux's i8042.direct)");
+		"PS/2 keyboard: no translation by the 8042; the keyboard is "
+		"put in scan code set 1 (Linux's i8042.direct)");
 
 /* What the keyboard sent, decoded: written by i8042_interrupt() (or the
  * poll), read by the console; head and tail count bytes ever. */
@@ -255,7 +261,8 @@ static int controller_probe(uint8_t *ctr)
 
 	if (!flush())
 		return -ENODEV;
-	if (ctl_command(CMD_KBD_DISABLE, NULL) || ctl_command(CMD_AUX_DISABLE, NULL))
+	if (ctl_command(CMD_KBD_DISABLE, NULL) ||
+	    ctl_command(CMD_AUX_DISABLE, NULL))
 		return -ENODEV;
 	if (!flush())
 		return -ENODEV;
@@ -303,7 +310,8 @@ static const char *keyboard_init(void)
 	if (ctl_command(CMD_KBD_ENABLE, NULL))
 		return NULL;
 	err = kbd_send(KBD_RESET);
-	if (!err && (!read_byte(&reply, RESET_TIMEOUT_US) || reply != KBD_BAT_PASSED))
+	if (!err && (!read_byte(&reply, RESET_TIMEOUT_US) ||
+		     reply != KBD_BAT_PASSED))
 		err = -EIO;
 	if (err)
 		pr_warn("i8042: port 1: the keyboard did not pass its reset (error %d); reading it anyway\n",
@@ -327,8 +335,9 @@ static const char *keyboard_init(void)
 	flush();
 	if (rx_stats.translated)
 		return "scan code set 2, translated to set 1 by the controller";
-	return i8042_direct ? "scan code set 1 (i8042.direct: the controller does not translate)" :
-	       "scan code set 1 (the controller would not translate)";
+	if (i8042_direct)
+		return "scan code set 1 (i8042.direct: the controller does not translate)";
+	return "scan code set 1 (the controller would not translate)";
 }
 
 /* ---- input, from the interrupt (or the poll) ------------------------ */
@@ -352,7 +361,8 @@ static bool leds_reply(uint8_t code)
 		leds_failures++;
 		leds_step = LEDS_IDLE;
 	} else if (leds_step == LEDS_COMMAND_SENT) {
-		leds_step = kbd_write_nowait(leds_sending) ? LEDS_VALUE_SENT : LEDS_IDLE;
+		leds_step = kbd_write_nowait(leds_sending) ? LEDS_VALUE_SENT :
+							     LEDS_IDLE;
 	} else {
 		leds_shown = leds_sending;
 		leds_step = LEDS_IDLE;
@@ -491,7 +501,8 @@ void i8042_init(void)
 		return;
 	pr_info("i8042: keyboard on port 1: %s, " TYPEMATIC_TEXT "\n", how);
 
-	err = register_interrupt_handler(ISA_IRQ_VECTOR(KBD_IRQ), i8042_interrupt);
+	err = register_interrupt_handler(ISA_IRQ_VECTOR(KBD_IRQ),
+					 i8042_interrupt);
 	if (!err)
 		err = ioapic_route_isa_irq(KBD_IRQ);
 	if (!err) {

@@ -102,8 +102,11 @@ static struct key classify_plain(uint8_t code)
 		size_t len = strlen(rows[r].plain);
 
 		if (code >= rows[r].first && code < rows[r].first + len)
-			return (struct key){ .kind = KEY_CHAR, .value = (uint8_t)r,
-					     .index = (uint8_t)(code - rows[r].first) };
+			return (struct key){
+				.kind = KEY_CHAR,
+				.value = (uint8_t)r,
+				.index = (uint8_t)(code - rows[r].first),
+			};
 	}
 	switch (code) {
 	case 0x01: return key_of(KEY_BYTE, ESC);
@@ -308,7 +311,10 @@ int keymap_feed(struct keymap_state *km, uint8_t code, char out[KEYMAP_MAX_OUT])
 	}
 	if (is_reply(code))
 		return 0;
-	key = after_e0 ? classify_e0(code & ~BREAK) : classify_plain(code & ~BREAK);
+	if (after_e0)
+		key = classify_e0(code & ~BREAK);
+	else
+		key = classify_plain(code & ~BREAK);
 	if (key.kind == KEY_UNKNOWN)
 		return KEYMAP_UNKNOWN;
 	if (code & BREAK) {
