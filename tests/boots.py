@@ -62,7 +62,7 @@ class Boot:
     screen_until: str = 'done: halted'  # the serial line after which to read it
     screen_linger: int = 0  # and seconds more before reading
     session: list = None    # lines typed at the monitor's prompt, in turn
-    keys: list = None       # the same on the PS/2 keyboard (harness.qmp_chords)
+    keys: list = None       # the same on the PS/2 keyboard (tests/qemu/sendkeys.py)
     machine: str = None     # more q35 properties: i8042=off
     check: object = None    # check(log, report, name): more than regexes
 

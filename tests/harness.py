@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / 'tests'))
 sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
 import ktap  # noqa: E402
 import screen  # noqa: E402
+import sendkeys  # noqa: E402
 
 
 class Report:
@@ -121,43 +122,12 @@ def run_session(cmd, lines, timeout, **kw):
     return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
 
 
-# What a character is on QEMU's keyboard (its QKeyCode names): the rest
-# of the lower case letters and digits are their own names.
-QCODES = {' ': ['spc'], '-': ['minus'], '_': ['shift', 'minus'], '.': ['dot'],
-          ',': ['comma'], '/': ['slash'], '=': ['equal'], ';': ['semicolon'],
-          ':': ['shift', 'semicolon']}
-# How long QEMU holds each key down, and the pause after it: QEMU keeps
-# at most 50 keyboard events queued and drops what comes beyond.
-KEY_HOLD_MS = 20
-KEY_GAP_S = 0.08
-
-
-def qmp_chords(text):
-    """Keys to type text on QEMU's keyboard, one list of QKeyCode names
-    (held together, released in reverse) per keystroke: a character is
-    its key, with Shift for capitals and _ :; a {name} is a key by name
-    and {a-b} a chord: {backspace}, {up}, {kp_enter}, {ctrl_r-c}."""
-    chords = []
-    for m in re.finditer(r'\{([\w-]+)\}|(.)', text, re.S):
-        c = m.group(2)
-        if m.group(1):
-            chords.append(m.group(1).split('-'))
-        elif c in QCODES:
-            chords.append(QCODES[c])
-        elif c.isupper():
-            chords.append(['shift', c.lower()])
-        elif c.isalnum():
-            chords.append([c])
-        else:
-            raise ValueError(f'no QEMU key for {c!r} in {text!r}')
-    return chords
-
-
 def run_keyboard(cmd, lines, timeout, **kw):
     """Like run_session(), with the lines typed on the PS/2 keyboard
     instead of the serial line: QEMU's QMP send-key, one keystroke at a
-    time, each line (its Enter written in it: {ret}) once the monitor's
-    prompt has come one more time.  Every wait is bounded by timeout."""
+    time (tests/qemu/sendkeys.py), each line (its Enter written in it:
+    {ret}) once the monitor's prompt has come one more time.  Every wait
+    is bounded by timeout."""
     sockdir = tempfile.mkdtemp(prefix='keys-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = cmd + ['--', '-qmp', f'unix:{sock},server=on,wait=off']
@@ -186,10 +156,7 @@ def run_keyboard(cmd, lines, timeout, **kw):
             if p.poll() is not None or time.monotonic() >= deadline:
                 break
             qmp = qmp or screen.Qmp(sock, timeout=max(1, min(10, deadline - time.monotonic())))
-            for chord in qmp_chords(line):
-                qmp.command('send-key', keys=[{'type': 'qcode', 'data': k} for k in chord],
-                            **{'hold-time': KEY_HOLD_MS})
-                time.sleep(KEY_GAP_S)
+            sendkeys.send(qmp, line)
     except (OSError, screen.ScreenError) as e:
         with got:
             out.extend(f'\nharness: QMP: {e}\n'.encode())
