@@ -79,13 +79,15 @@ def run(cmd, timeout, **kw):
 MONITOR_PROMPT = b'mkernel> '
 
 
-def run_session(cmd, lines, timeout, **kw):
-    """Like run(), for a boot with the monitor: each of lines is typed on
-    the serial line (QEMU's standard input) once the monitor's prompt
-    has come one more time, and Enter after it.  The boot then ends by
-    itself (the last line should be poweroff) or at the timeout."""
+def prompted_session(cmd, lines, timeout, type_line, stdin=subprocess.PIPE, **kw):
+    """Run cmd (a boot with the monitor), and for each of lines, once the
+    monitor's prompt has come one more time, call type_line(p, line,
+    deadline) with the running process: True goes on, False stops
+    typing, a string stops and is written into the log.  The
+    boot then ends by itself (the last line should be poweroff) or at
+    the timeout.  Returns (status or None, log, timed out)."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         stdin=subprocess.PIPE, start_new_session=True, **kw)
+                         stdin=stdin, start_new_session=True, **kw)
     out = bytearray()
     got = threading.Condition()
 
@@ -107,10 +109,11 @@ def run_session(cmd, lines, timeout, **kw):
                 got.wait(0.5)
         if p.poll() is not None or time.monotonic() >= deadline:
             break
-        try:
-            p.stdin.write(line.encode() + b'\r')
-            p.stdin.flush()
-        except BrokenPipeError:
+        said = type_line(p, line, deadline)
+        if said is not True:
+            if said:
+                with got:
+                    out.extend(f'\nharness: {said}\n'.encode())
             break
     try:
         p.wait(timeout=max(1, deadline - time.monotonic()))
@@ -122,6 +125,21 @@ def run_session(cmd, lines, timeout, **kw):
     return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
 
 
+def run_session(cmd, lines, timeout, **kw):
+    """Like run(), for a boot with the monitor: each of lines is typed on
+    the serial line (QEMU's standard input) once the monitor's prompt
+    has come one more time, and Enter after it.  The boot then ends by
+    itself (the last line should be poweroff) or at the timeout."""
+    def type_serial(p, line, deadline):
+        try:
+            p.stdin.write(line.encode() + b'\r')
+            p.stdin.flush()
+        except BrokenPipeError:
+            return False
+        return True
+    return prompted_session(cmd, lines, timeout, type_serial, **kw)
+
+
 def run_keyboard(cmd, lines, timeout, **kw):
     """Like run_session(), with the lines typed on the PS/2 keyboard
     instead of the serial line: QEMU's QMP send-key, one keystroke at a
@@ -130,49 +148,23 @@ def run_keyboard(cmd, lines, timeout, **kw):
     is bounded by timeout."""
     sockdir = tempfile.mkdtemp(prefix='keys-')
     sock = os.path.join(sockdir, 'qmp.sock')
-    cmd = cmd + ['--', '-qmp', f'unix:{sock},server=on,wait=off']
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL, start_new_session=True, **kw)
-    out = bytearray()
-    got = threading.Condition()
-
-    def pump():
-        for chunk in iter(lambda: p.stdout.read1(4096), b''):
-            with got:
-                out.extend(chunk)
-                got.notify_all()
-        with got:
-            got.notify_all()
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
-    deadline = time.monotonic() + timeout
     qmp = None
-    try:
-        for i, line in enumerate(lines):
-            with got:
-                while out.count(MONITOR_PROMPT) <= i and p.poll() is None and \
-                        time.monotonic() < deadline:
-                    got.wait(0.5)
-            if p.poll() is not None or time.monotonic() >= deadline:
-                break
+
+    def type_keys(p, line, deadline):
+        nonlocal qmp
+        try:
             qmp = qmp or screen.Qmp(sock, timeout=max(1, min(10, deadline - time.monotonic())))
             sendkeys.send(qmp, line)
-    except (OSError, screen.ScreenError) as e:
-        with got:
-            out.extend(f'\nharness: QMP: {e}\n'.encode())
+        except (OSError, screen.ScreenError) as e:
+            return f'QMP: {e}'
+        return True
+    try:
+        return prompted_session(cmd + ['--', '-qmp', f'unix:{sock},server=on,wait=off'],
+                                lines, timeout, type_keys, stdin=subprocess.DEVNULL, **kw)
     finally:
         if qmp:
             qmp.close()
-    timed_out = False
-    try:
-        p.wait(timeout=max(1, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait()
-        timed_out = True
-    reader.join(timeout=5)
-    shutil.rmtree(sockdir, ignore_errors=True)
-    return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
+        shutil.rmtree(sockdir, ignore_errors=True)
 
 
 def qemu_failure(log):
