@@ -494,12 +494,17 @@ void i8042_init(void)
 	if (err)
 		return;
 	rx_stats.present = true;
-	pr_info("i8042: controller at 0x60/0x64: self-test passed, port 1 passed%s\n",
-		fadt == 0 ? " (the FADT says there is none)" : "");
+	/* The details at debug level, which the default loglevel=7 shows
+	 * and loglevel=6 keeps off a crowded screen; a FADT that says
+	 * otherwise is worth a warning. */
+	if (fadt == 0)
+		pr_warn("i8042: controller at 0x60/0x64: self-test passed, port 1 passed (the FADT says there is none)\n");
+	else
+		pr_debug("i8042: controller at 0x60/0x64: self-test passed, port 1 passed\n");
 	how = keyboard_init();
 	if (!how)
 		return;
-	pr_info("i8042: keyboard on port 1: %s, " TYPEMATIC_TEXT "\n", how);
+	pr_debug("i8042: keyboard on port 1: %s, " TYPEMATIC_TEXT "\n", how);
 
 	err = register_interrupt_handler(ISA_IRQ_VECTOR(KBD_IRQ),
 					 i8042_interrupt);
