@@ -130,6 +130,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	 * so typed characters arrive as interrupts. */
 	ioapic_init();
 	serial_input_init();
+	/* The PS/2 keyboard: probed with timeouts, IRQ 1 routed likewise. */
+	i8042_init();
 	/* Every AP to "wait for SIPI" now, not spinning in firmware. */
 	smp_park_aps();
 	/* A per-CPU unit for each CPU the MADT lists (and maxcpus= allows),

@@ -71,6 +71,8 @@ class Boot:
     screen_linger: int = 0  # and seconds more before reading
     session: list = None    # lines typed at the monitor's prompt, in turn
     console: str = 'serial'  # run-qemu.sh --console: serial, or mon (make monitor)
+    keys: list = None       # the same on the PS/2 keyboard (tests/qemu/sendkeys.py)
+    machine: str = None     # more q35 properties: i8042=off
     check: object = None    # check(log, report, name): more than regexes
 
     def time_limit(self):
@@ -535,6 +537,46 @@ def boots(build, accel='tcg'):
                      r'^percpu: addr: which SYMBOL\?$', r'^percpu: frob: not a subcommand \(addr\)$',
                      r'^usage: percpu \[addr SYMBOL \[CPU\]\]$', POWEROFF],
              reject=NO_FAULTS, check=inspect_check(build)),
+        # The monitor, typed at on the PS/2 keyboard through QEMU's QMP
+        # send-key (tests/harness.py run_keyboard): a typo mended with
+        # Backspace, capitals by either Shift, Tab completion, '_' by
+        # Shift, keypad Enter, Caps Lock, Up through the history, right
+        # Ctrl-C; each line's echo on the serial log, then its answer.
+        Boot('keyboard-session', f'{common} monitor ktest=i8042', ktap=True,
+             keys=['lsmox{backspace}d{ret}', 'help {shift_r-l}SMOD{ret}',
+                   'rmm{tab}kvm_intek{backspace}l{kp_enter}',
+                   '{caps_lock}modprobe{caps_lock} kvm_intel{ret}', 'modprobe kvm_intel{ret}',
+                   '{up}{up}{up}{ret}', 'lsmod{ctrl_r-c}', 'poweroff{ret}'],
+             expect=[r'^i8042: controller at 0x60/0x64: self-test passed, port 1 passed$',
+                     r'^i8042: keyboard on port 1: scan code set 2, translated to set 1 by the controller, ',
+                     r'^i8042: keyboard input by interrupt \(IRQ 1\), configuration 0x[0-9a-f]{2}$',
+                     r'^monitor: input from i8042, ttyS0;',
+                     r'^mkernel> lsmox\x08 \x08d$', r'^kvm_intel +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
+                     r'^mkernel> help LSMOD$', r"^help: no command 'LSMOD'$",
+                     r'^mkernel> rmmod kvm_intek\x08 \x08l$', r'^rmmod: kvm_intel: done$',
+                     r"^monitor: unknown command 'MODPROBE' \(help lists them\)$",
+                     r'^modprobe: kvm_intel: done$',
+                     # Up three times, each line erased for the older one:
+                     # the rmmod again.
+                     r'^mkernel> modprobe kvm_intel(\x08 \x08)+MODPROBE kvm_intel(\x08 \x08)+'
+                     r'rmmod kvm_intel\n(.*\n)?rmmod: kvm_intel: done$',
+                     r'^mkernel> lsmod\^C$', POWEROFF],
+             reject=NO_FAULTS),
+        # Linux's i8042.direct: no translation; the keyboard itself is put
+        # in scan code set 1, and typing still gives the same line.
+        Boot('keyboard-direct', f'{common} monitor ktest=i8042 i8042.direct storm=off', ktap=True,
+             keys=['help LSMOX{backspace}D{ret}', 'poweroff{ret}'],
+             expect=[r'^i8042: keyboard on port 1: scan code set 1 \(i8042\.direct: the controller does not translate\), ',
+                     r'^mkernel> help LSMOX\x08 \x08D$', r"^help: no command 'LSMOD'$", POWEROFF],
+             reject=NO_FAULTS),
+        # A PC without an 8042 (QEMU's q35 with i8042=off, whose FADT then
+        # says so too): one line, and the serial monitor still answers.
+        Boot('no-i8042', f'{common} monitor ktest=i8042 storm=off', machine='i8042=off', ktap=True,
+             session=['help lsmod', 'poweroff'],
+             expect=[r'^i8042: no controller$', r'^monitor: input from ttyS0;',
+                     r'^    ok \d+ test_keys_through_irq1 # SKIP no i8042$',
+                     r'^usage: lsmod$', POWEROFF],
+             reject=NO_FAULTS + [r'^i8042: (?!no controller$)', r'IRQ 1\b']),
         Boot('serial-polled', f'{common} ktest=serial noapic storm=off',
              expect=[r'^IOAPIC: not used \(noapic\)$',
                      r'^serial: no interrupt route for ttyS0 \(IRQ 4, error -19\); input is polled$',

@@ -14,9 +14,11 @@ import os
 import pathlib
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT / 'tests'))
 sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
 import ktap  # noqa: E402
 import screen  # noqa: E402
+import sendkeys  # noqa: E402
 
 
 class Report:
@@ -89,15 +92,17 @@ class Keys:
     delay: float = 0
 
 
-def run_session(cmd, lines, timeout, **kw):
-    """Like run(), for a boot with the monitor: each entry of lines is
-    typed on the serial line (QEMU's standard input).  A string is typed
-    once the monitor waits at its prompt (the output ends with it and has
-    been quiet a moment), then Enter; a Keys entry as it says.  The boot
-    then ends by itself (the last line should be poweroff) or at the
-    timeout."""
+def prompted_session(cmd, entries, timeout, type_entry, stdin=subprocess.PIPE, **kw):
+    """Run cmd (a boot with the monitor), and for each of entries, once
+    it is time, call type_entry(p, entry, deadline) with the running
+    process: True goes on, False stops typing, a string stops and is
+    written into the log.  A string entry's time is when the monitor
+    waits at its prompt (a prompt since the last thing typed ends the
+    output, and has been quiet a moment); a Keys entry's as it says.  The
+    boot then ends by itself (the last line should be poweroff) or at
+    the timeout.  Returns (status or None, log, timed out)."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         stdin=subprocess.PIPE, start_new_session=True, **kw)
+                         stdin=stdin, start_new_session=True, **kw)
     out = bytearray()
     got = threading.Condition()
     last_output = [time.monotonic()]
@@ -123,7 +128,7 @@ def run_session(cmd, lines, timeout, **kw):
     deadline = time.monotonic() + timeout
     timed_out = False
     typed_at = 0
-    for entry in lines:
+    for entry in entries:
         with got:
             while not ready(entry, typed_at) and p.poll() is None and \
                     time.monotonic() < deadline:
@@ -131,13 +136,11 @@ def run_session(cmd, lines, timeout, **kw):
             typed_at = len(out)
         if p.poll() is not None or time.monotonic() >= deadline:
             break
-        if isinstance(entry, Keys) and entry.delay:
-            time.sleep(entry.delay)
-        data = entry.data if isinstance(entry, Keys) else entry.encode() + b'\r'
-        try:
-            p.stdin.write(data)
-            p.stdin.flush()
-        except BrokenPipeError:
+        said = type_entry(p, entry, deadline)
+        if said is not True:
+            if said:
+                with got:
+                    out.extend(f'\nharness: {said}\n'.encode())
             break
     try:
         p.wait(timeout=max(1, deadline - time.monotonic()))
@@ -147,6 +150,50 @@ def run_session(cmd, lines, timeout, **kw):
         timed_out = True
     reader.join(timeout=5)
     return (None if timed_out else p.returncode), out.decode(errors='replace'), timed_out
+
+
+def run_session(cmd, entries, timeout, **kw):
+    """Like run(), for a boot with the monitor: each entry is typed on
+    the serial line (QEMU's standard input): a string with Enter after
+    it, at the prompt; a Keys entry's bytes as they are, when it says."""
+    def type_serial(p, entry, deadline):
+        if isinstance(entry, Keys) and entry.delay:
+            time.sleep(entry.delay)
+        data = entry.data if isinstance(entry, Keys) else entry.encode() + b'\r'
+        try:
+            p.stdin.write(data)
+            p.stdin.flush()
+        except BrokenPipeError:
+            return False
+        return True
+    return prompted_session(cmd, entries, timeout, type_serial, **kw)
+
+
+def run_keyboard(cmd, lines, timeout, **kw):
+    """Like run_session(), with the lines typed on the PS/2 keyboard
+    instead of the serial line: QEMU's QMP send-key, one keystroke at a
+    time (tests/qemu/sendkeys.py), each line (its Enter written in it:
+    {ret}) once the monitor's prompt has come one more time.  Every wait
+    is bounded by timeout."""
+    sockdir = tempfile.mkdtemp(prefix='keys-')
+    sock = os.path.join(sockdir, 'qmp.sock')
+    qmp = None
+
+    def type_keys(p, line, deadline):
+        nonlocal qmp
+        try:
+            qmp = qmp or screen.Qmp(sock, timeout=max(1, min(10, deadline - time.monotonic())))
+            sendkeys.send(qmp, line)
+        except (OSError, screen.ScreenError) as e:
+            return f'QMP: {e}'
+        return True
+    try:
+        return prompted_session(cmd + ['--', '-qmp', f'unix:{sock},server=on,wait=off'],
+                                lines, timeout, type_keys, stdin=subprocess.DEVNULL, **kw)
+    finally:
+        if qmp:
+            qmp.close()
+        shutil.rmtree(sockdir, ignore_errors=True)
 
 
 def qemu_failure(log):
@@ -218,11 +265,15 @@ def run_boot(build, b, report, accel='tcg'):
                '--accel', accel, '--cache', str(build / 'accel'), '--console', b.console]
         if b.topology:
             cmd += ['--topology', b.topology]
+        if b.machine:
+            cmd += ['--machine', b.machine]
         if b.console == 'mon':
             # As make monitor runs: on a terminal (a pseudo-terminal from
             # script(1)), where a Ctrl-C could be a signal to QEMU.
             cmd = ['script', '-qefc', shlex.join(cmd), '/dev/null']
-    if b.session:
+    if b.keys:
+        rc, log, timed_out = run_keyboard(cmd, b.keys, timeout, cwd=ROOT, env=env)
+    elif b.session:
         rc, log, timed_out = run_session(cmd, b.session, timeout, cwd=ROOT, env=env)
     else:
         rc, log, timed_out = run(cmd, timeout, cwd=ROOT, env=env)

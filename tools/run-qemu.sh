@@ -8,6 +8,8 @@
 #                         controller (the image written raw, as `dd` would)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
+#   --machine OPTS        more of q35's properties, as -machine q35,OPTS
+#                         (i8042=off: a PC without a keyboard controller)
 #   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
@@ -40,6 +42,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
+machine=
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--boot) boot=$2; shift 2 ;;
 	--debug-exit) debug_exit=1; shift ;;
 	--topology) topology=$2; shift 2 ;;
+	--machine) machine=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
@@ -92,7 +96,7 @@ mon) set -- -chardev stdio,id=term,mux=on,signal=off -mon chardev=term,mode=read
 	-serial chardev:term "$@" ;;
 *) echo "run-qemu: --console serial|mon, not '$console'" >&2; exit 2 ;;
 esac
-set -- -machine q35 -m "$mem" -no-reboot "$@"
+set -- -machine "q35${machine:+,$machine}" -m "$mem" -no-reboot "$@"
 if [ -n "$topology" ]; then
 	IFS=, read -r s c t <<EOF_T
 $topology

@@ -38,6 +38,28 @@ void serial_input_stats(struct serial_input_stats *st);
 /* Tests: the UART in loopback (output held back), one byte out raw. */
 void serial_loopback(bool on);
 bool serial_send_raw(char c);
+/* The PS/2 keyboard (kernel/console/i8042.c): probed with timeouts,
+ * then an input by IRQ 1 through the I/O APIC, else polled. */
+void i8042_init(void);
+struct i8042_stats {
+	unsigned long interrupts;	/* i8042_interrupt() calls */
+	unsigned long scancodes;	/* bytes from the keyboard */
+	unsigned long bytes;		/* what they decoded to, into the ring */
+	unsigned long dropped;		/* the ring was full */
+	unsigned long unknown;		/* scan codes the keymap does not know */
+	bool present;			/* a controller passed its self-test */
+	bool keyboard;			/* registered as an input */
+	bool polled;			/* no interrupt route */
+	bool translated;		/* set 2 -> set 1 by the controller */
+	uint8_t self_test, port_test;	/* their answers (0x55, 0x00) */
+	uint8_t ctr;			/* the configuration byte we wrote */
+};
+void i8042_input_stats(struct i8042_stats *st);
+/* Tests: decoded bytes, waiting up to timeout ticks for the first; the
+ * controller's configuration now; a byte as if the keyboard sent it. */
+size_t i8042_read(char *buf, size_t len, long timeout);
+int i8042_read_config(uint8_t *ctr);
+bool i8042_send_as_keyboard(uint8_t code);
 /*
  * Input, from every driver as one stream (kernel/console/input.c).  A
  * driver fills its own ring from its interrupt handler, passing each
