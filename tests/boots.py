@@ -285,7 +285,7 @@ BAD_ARGS = ['help a b', 'help nosuch', 'lsmod x', 'modprobe', 'modprobe -r', 'mo
             'ls a b', 'cat', 'cat nosuch', 'cat lib/modules', 'cat lib/modules/kvm.ko', 'modinfo',
             'modinfo nosuch', 'modinfo etc/storm.conf', 'modinfo ../x', 'percpu x', 'percpu addr',
             'percpu addr nosuch', 'percpu addr cpu_number 999', 'percpu addr cpu_number x',
-            'percpu addr kmain']
+            'percpu addr kmain', 'inputs x']
 
 
 def monitor_words(log):
@@ -482,9 +482,11 @@ def boots(build, accel='tcg'):
         # afterwards lsmod answers and the leak counters are back.
         Boot('monitor-bad-input', f'{common} monitor',
              session=['help', Keys(random.Random(11).randbytes(10000)),
-                      Keys(b'\x15\r', when=''), 'y' * 1000] + BAD_ARGS +
+                      Keys(b'\x15\r', when=''), 'inputs', 'y' * 1000] + BAD_ARGS +
                      ['lsmod', 'leaks', 'poweroff'],
              expect=[r'^line too long: at most 255 characters; ignored$',
+                     # Every byte typed arrived: help, 10,000, Ctrl-U, Enter, inputs.
+                     r'^ttyS0: by interrupt \(IRQ 4\), interrupts=[1-9]\d* bytes=10014 dropped=0 throttled=\d+$',
                      r'^kvm_intel +\d+ +0 +- +Live ', r'^kvm +\d+ +0 +kvm_intel, +Live ',
                      r'^leaks: none; every counter is back at the mark$', POWEROFF],
              reject=NO_FAULTS + [r'<- moved$'], check=monitor_replies_check),
@@ -546,7 +548,7 @@ def boots(build, accel='tcg'):
              keys=['lsmox{backspace}d{ret}', 'help {shift_r-l}SMOD{ret}',
                    'rmm{tab}kvm_intek{backspace}l{kp_enter}',
                    '{caps_lock}modprobe{caps_lock} kvm_intel{ret}', 'modprobe kvm_intel{ret}',
-                   '{up}{up}{up}{ret}', 'lsmod{ctrl_r-c}', 'poweroff{ret}'],
+                   '{up}{up}{up}{ret}', 'lsmod{ctrl_r-c}', 'inputs{ret}', 'poweroff{ret}'],
              expect=[r'^i8042: controller at 0x60/0x64: self-test passed, port 1 passed$',
                      r'^i8042: keyboard on port 1: scan code set 2, translated to set 1 by the controller, ',
                      r'^i8042: keyboard input by interrupt \(IRQ 1\), configuration 0x[0-9a-f]{2}$',
@@ -560,7 +562,10 @@ def boots(build, accel='tcg'):
                      # the rmmod again.
                      r'^mkernel> modprobe kvm_intel(\x08 \x08)+MODPROBE kvm_intel(\x08 \x08)+'
                      r'rmmod kvm_intel\n(.*\n)?rmmod: kvm_intel: done$',
-                     r'^mkernel> lsmod\^C$', POWEROFF],
+                     r'^mkernel> lsmod\^C$',
+                     r'^i8042: by interrupt \(IRQ 1\), scan code set 1 translated by the controller, '
+                     r'interrupts=[1-9]\d* scancodes=[1-9]\d* bytes=[1-9]\d* dropped=0 unknown=\d+$',
+                     POWEROFF],
              reject=NO_FAULTS),
         # Linux's i8042.direct: no translation; the keyboard itself is put
         # in scan code set 1, and typing still gives the same line.

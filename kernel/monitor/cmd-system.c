@@ -2,13 +2,15 @@
  * kernel/monitor/cmd-system.c - the monitor's commands about the machine
  * and the kernel as a whole: params (every boot parameter), cpus (each
  * online CPU, asked itself), mem (what the allocators count), dmesg (the
- * log buffer), ls and cat (the initrd).
+ * log buffer), ls and cat (the initrd), inputs (the serial line and the
+ * keyboard).
  *
  * Every figure is read from where it is counted (include/kernel/mm.h says
  * which counter is whose); none is derived to make a sum come out.
  */
 #include <kernel/apic.h>
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
 #include <kernel/cpio.h>
 #include <kernel/errno.h>
 #include <kernel/initrd.h>
@@ -361,3 +363,34 @@ static int cmd_cat(int argc, char **argv)
 MONITOR_COMMAND(cat, "cat", "cat FILE",
 		"a text file of the initrd (binary refused)",
 		cmd_cat, 1, 1);
+
+/* Where typed input comes from, and what each driver counted. */
+static int cmd_inputs(int argc, char **argv)
+{
+	struct serial_input_stats ser;
+	struct i8042_stats kbd;
+
+	(void)argc;
+	(void)argv;
+	serial_input_stats(&ser);
+	i8042_input_stats(&kbd);
+	if (ser.present)
+		mon_printf("ttyS0: %s, interrupts=%lu bytes=%lu dropped=%lu throttled=%lu\n",
+			   ser.polled ? "polled" : "by interrupt (IRQ 4)",
+			   ser.interrupts, ser.bytes, ser.dropped, ser.throttled);
+	else
+		mon_printf("ttyS0: no 16550 at COM1\n");
+	if (kbd.keyboard)
+		mon_printf("i8042: %s, scan code set 1 %s, interrupts=%lu scancodes=%lu bytes=%lu dropped=%lu unknown=%lu\n",
+			   kbd.polled ? "polled" : "by interrupt (IRQ 1)",
+			   kbd.translated ? "translated by the controller" :
+					    "from the keyboard",
+			   kbd.interrupts, kbd.scancodes, kbd.bytes,
+			   kbd.dropped, kbd.unknown);
+	else
+		mon_printf("i8042: %s\n", kbd.present ? "no keyboard" : "no controller");
+	return 0;
+}
+MONITOR_COMMAND(inputs, "inputs", "inputs",
+		"the serial line and the PS/2 keyboard: how input arrives, counters",
+		cmd_inputs, 0, 0);
