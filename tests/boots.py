@@ -458,7 +458,7 @@ def boots(build, accel='tcg'):
                      r'^kvm_intel: enabled on 8 of 8 CPUs .*, nested$',
                      r'^trace: on; the next storm records every step$',
                      r'^storm: loader=unformed cpus=2 requests=8 ',
-                     r'^trace: begin loader=unformed cpus=8 reserved_size=8192 events=[1-9]\d*$',
+                     r'^trace: begin loader=unformed cpus=2 reserved_size=8192 events=[1-9]\d*$',
                      r'^trace: end events=[1-9]\d* dropped=0$',
                      r'^trace: nothing recorded \(trace on, then storm\)$',
                      r'^storm: loader=nope: not a generation \(loader lists them\)$',

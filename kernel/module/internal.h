@@ -101,7 +101,9 @@ void module_trace_set(bool on);		/* off frees the buffers */
 unsigned int module_trace_events(void);	/* recorded since the last start */
 int module_trace_start(void);		/* buffers ready, time zero now */
 void module_trace_stop(void);
-void module_trace_dump(const char *mode, size_t reserved_size);
+/* cpus: the storm's (its workers ran on CPUs 0 .. cpus-1). */
+void module_trace_dump(const char *mode, unsigned int cpus,
+		       size_t reserved_size);
 void module_trace_free(void);
 
 /* Module symbol tables for backtraces (kernel/module/kallsyms.c). */

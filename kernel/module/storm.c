@@ -435,7 +435,7 @@ static int storm_round(unsigned int round, const struct storm_opts *o,
 	storm_print_line(res);
 	storm_print_summary(res);
 	if (module_trace_enabled() && !o->quiet_trace)
-		module_trace_dump(res->loader, res->reserved_size);
+		module_trace_dump(res->loader, res->cpus, res->reserved_size);
 	return 0;
 }
 
@@ -470,8 +470,7 @@ static int storm_unload(const struct storm_list *l)
 	return 0;
 }
 
-static const char *storm_last_loader;
-static size_t storm_last_reserved_size;
+static struct storm_result storm_last;	/* what `trace show` names */
 
 int storm_run(const struct storm_opts *o, struct storm_result *res)
 {
@@ -523,8 +522,7 @@ int storm_run(const struct storm_opts *o, struct storm_result *res)
 	if (o->rounds > 1)
 		pr_info("storm: rounds=%u leaked_rounds=%u\n", res->rounds_run,
 			leaks);
-	storm_last_loader = res->loader;
-	storm_last_reserved_size = res->reserved_size;
+	storm_last = *res;
 	/* A quiet trace is kept for `trace show`; the next storm reuses it. */
 	if (!o->quiet_trace)
 		module_trace_free();
@@ -536,9 +534,10 @@ int storm_run(const struct storm_opts *o, struct storm_result *res)
 
 int storm_trace_show(void)
 {
-	if (!storm_last_loader || !module_trace_events())
+	if (!storm_last.loader || !module_trace_events())
 		return -ENOENT;
-	module_trace_dump(storm_last_loader, storm_last_reserved_size);
+	module_trace_dump(storm_last.loader, storm_last.cpus,
+			  storm_last.reserved_size);
 	return 0;
 }
 

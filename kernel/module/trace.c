@@ -246,7 +246,8 @@ static void print_event(unsigned int cpu, const struct trace_event *e)
 }
 
 /* Every CPU's events, merged by time (each buffer is already in order). */
-void module_trace_dump(const char *mode, size_t reserved_size)
+void module_trace_dump(const char *mode, unsigned int cpus,
+		       size_t reserved_size)
 {
 	unsigned int cpu, total = 0, dropped = 0;
 
@@ -259,7 +260,7 @@ void module_trace_dump(const char *mode, size_t reserved_size)
 		dropped += trace_bufs[cpu].dropped;
 	}
 	pr_info("trace: begin loader=%s cpus=%u reserved_size=%zu events=%u\n",
-		mode, num_online_cpus(), reserved_size, total);
+		mode, cpus, reserved_size, total);
 	for (unsigned int n = 0; n < total; n++) {
 		unsigned int best = nr_cpu_ids;
 		uint64_t best_t = ~0ULL;
