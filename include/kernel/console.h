@@ -8,6 +8,8 @@
 #define KERNEL_CONSOLE_H
 
 #include <kernel/compiler.h>
+#include <kernel/spinlock.h>
+#include <kernel/wait.h>
 
 struct console {
 	const char *name;
@@ -23,8 +25,7 @@ bool serial_init(void);
  * APIC, else polled.  serial_read() waits up to timeout ticks for a byte
  * and returns how many it copied (0: none came). */
 void serial_input_init(void);
-#define SERIAL_RX_RING	256	/* bytes the ring holds (a power of two) */
-#define SERIAL_RX_FIFO	16	/* and the 16550's receive FIFO */
+#define SERIAL_RX_FIFO	16	/* the 16550's receive FIFO, in bytes */
 size_t serial_read(char *buf, size_t len, long timeout);
 struct serial_input_stats {
 	unsigned long interrupts;	/* serial_interrupt() calls */
@@ -62,22 +63,41 @@ int i8042_read_config(uint8_t *ctr);
 bool i8042_send_as_keyboard(uint8_t code);
 /*
  * Input, from every driver as one stream (kernel/console/input.c).  A
- * driver fills its own ring from its interrupt handler, passing each
- * byte to console_input_saw() and then calling console_input_wake().
- * read() takes what the ring holds without waiting; polled() is true
- * when the driver has no interrupt, and then poll() moves what the
- * hardware holds into the ring (console_read() calls it once a tick).
+ * driver's struct console_input is its ring of received bytes, filled by
+ * its drain() under the input's lock: from the interrupt handler
+ * (console_input_interrupt()), and while the driver has no interrupt
+ * route (polled), by every reader once a tick.  drain() moves what the
+ * hardware holds with console_input_put(), which says when the ring is
+ * full; taken() (or NULL) hears that a reader made room.  The lock also
+ * guards the driver's own state that drain() touches.
  */
+#define CONSOLE_INPUT_RING	256	/* bytes a ring holds (a power of two) */
 struct console_input {
 	const char *name;
-	size_t (*read)(char *buf, size_t len);
-	bool (*polled)(void);
-	void (*poll)(void);
+	void (*drain)(struct console_input *in);
+	void (*taken)(struct console_input *in);
+	bool polled;			/* no interrupt: drained once a tick */
+	spinlock_t lock;
+	struct wait_queue_head wq;	/* readers of this input alone */
+	unsigned int head, tail;	/* bytes ever, modulo 2^32 */
+	unsigned long interrupts;	/* console_input_interrupt() calls */
+	unsigned long bytes;		/* into the ring */
+	char ring[CONSOLE_INPUT_RING];
 	struct console_input *next;
 };
+#define CONSOLE_INPUT_INIT(var, label, drain_fn, taken_fn) {		\
+	.name = (label), .drain = (drain_fn), .taken = (taken_fn),	\
+	.polled = true, .lock = SPINLOCK_INIT(label),			\
+	.wq = __WAIT_QUEUE_HEAD_INITIALIZER((var).wq) }
 void register_console_input(struct console_input *in);
-void console_input_saw(char c);
-void console_input_wake(void);
+/* Under in->lock (drain): one byte into the ring; false when it is full. */
+bool console_input_put(struct console_input *in, char c);
+/* In the driver's interrupt handler: drain under the lock, wake readers. */
+void console_input_interrupt(struct console_input *in);
+/* From one input alone, waiting up to timeout ticks for the first byte
+ * (the drivers' serial_read() and i8042_read(), for their tests). */
+size_t console_input_read(struct console_input *in, char *buf, size_t len,
+			  long timeout);
 /* Up to len bytes from any source, waiting up to timeout ticks for the
  * first (0: none came). */
 size_t console_read(char *buf, size_t len, long timeout);

@@ -130,19 +130,20 @@
 #define FLUSH_LIMIT		16
 #define DRAIN_LIMIT		64
 #define LED_FAILURES_MAX	3
-#define RX_RING			256	/* a power of two */
 
 BOOT_PARAM_FLAG(i8042_direct, "i8042.direct",
 		"PS/2 keyboard: no translation by the 8042; the keyboard is "
 		"put in scan code set 1 (Linux's i8042.direct)");
 
-/* What the keyboard sent, decoded: written by i8042_interrupt() (or the
- * poll), read by the console; head and tail count bytes ever. */
-static char rx_ring[RX_RING];
-static unsigned int rx_head, rx_tail;
-static DEFINE_SPINLOCK(rx_lock);
-static DECLARE_WAIT_QUEUE_HEAD(rx_wq);
-static bool rx_polled = true;
+/* What the keyboard sent, decoded: one of the console's inputs
+ * (kernel/console/input.c), filled by rx_drain() from i8042_interrupt()
+ * (or, polled, by its readers).  Its lock (rx_lock below) also guards
+ * the counters, the decoder, the LEDs and every exchange with the
+ * controller once the keyboard is registered. */
+static void rx_drain(struct console_input *in);
+static struct console_input i8042_input =
+	CONSOLE_INPUT_INIT(i8042_input, "i8042", rx_drain, NULL);
+#define rx_lock (i8042_input.lock)
 static struct i8042_stats rx_stats;
 static struct keymap_state keymap;
 
@@ -386,7 +387,7 @@ static void leds_update(void)
 		leds_failures++;
 }
 
-static void rx_decode(uint8_t code)
+static void rx_decode(struct console_input *in, uint8_t code)
 {
 	char out[KEYMAP_MAX_OUT];
 	int n = keymap_feed(&keymap, code, out);
@@ -395,19 +396,13 @@ static void rx_decode(uint8_t code)
 		rx_stats.unknown++;
 		return;
 	}
-	for (int i = 0; i < n; i++) {
-		if (rx_head - rx_tail == RX_RING) {
+	for (int i = 0; i < n; i++)
+		if (!console_input_put(in, out[i]))
 			rx_stats.dropped++;	/* nobody reads: the oldest stay */
-			continue;
-		}
-		rx_ring[rx_head++ % RX_RING] = out[i];
-		rx_stats.bytes++;
-		console_input_saw(out[i]);
-	}
 }
 
-/* Under rx_lock: every byte the controller holds. */
-static void rx_drain(void)
+/* The input's drain(), under rx_lock: every byte the controller holds. */
+static void rx_drain(struct console_input *in)
 {
 	for (int n = 0; n < DRAIN_LIMIT; n++) {
 		uint8_t status = inb(I8042_STATUS), code;
@@ -419,7 +414,7 @@ static void rx_drain(void)
 			continue;	/* a mouse: not ours */
 		rx_stats.scancodes++;
 		if (!leds_reply(code))
-			rx_decode(code);
+			rx_decode(in, code);
 	}
 	leds_update();
 }
@@ -427,57 +422,9 @@ static void rx_drain(void)
 static void i8042_interrupt(struct pt_regs *regs)
 {
 	(void)regs;
-	spin_lock(&rx_lock);
-	rx_stats.interrupts++;
-	rx_drain();
-	spin_unlock(&rx_lock);
+	console_input_interrupt(&i8042_input);
 	apic_eoi();
-	wake_up_all(&rx_wq);
-	console_input_wake();
 }
-
-static bool rx_ready(void)
-{
-	unsigned long flags;
-	bool ready;
-
-	flags = spin_lock_irqsave(&rx_lock);
-	if (READ_ONCE(rx_polled))
-		rx_drain();
-	ready = rx_head != rx_tail;
-	spin_unlock_irqrestore(&rx_lock, flags);
-	return ready;
-}
-
-/* What the ring holds, up to len, without waiting. */
-static size_t rx_take(char *buf, size_t len)
-{
-	unsigned long flags;
-	size_t n = 0;
-
-	flags = spin_lock_irqsave(&rx_lock);
-	while (n < len && rx_tail != rx_head)
-		buf[n++] = rx_ring[rx_tail++ % RX_RING];
-	spin_unlock_irqrestore(&rx_lock, flags);
-	return n;
-}
-
-static bool rx_is_polled(void)
-{
-	return READ_ONCE(rx_polled);
-}
-
-static void rx_poll(void)
-{
-	rx_ready();
-}
-
-static struct console_input i8042_input = {
-	.name = "i8042",
-	.read = rx_take,
-	.polled = rx_is_polled,
-	.poll = rx_poll,
-};
 
 void i8042_init(void)
 {
@@ -523,7 +470,7 @@ void i8042_init(void)
 			KBD_IRQ, err);
 		return;
 	}
-	WRITE_ONCE(rx_polled, false);
+	WRITE_ONCE(i8042_input.polled, false);
 	pr_info("i8042: keyboard input by interrupt (IRQ %u), configuration 0x%02x\n",
 		KBD_IRQ, ctr);
 }
@@ -535,21 +482,17 @@ void i8042_input_stats(struct i8042_stats *st)
 	unsigned long flags = spin_lock_irqsave(&rx_lock);
 
 	*st = rx_stats;
-	st->polled = rx_polled;
+	st->interrupts = i8042_input.interrupts;
+	st->bytes = i8042_input.bytes;
+	st->polled = i8042_input.polled;
 	spin_unlock_irqrestore(&rx_lock, flags);
 }
 
 size_t i8042_read(char *buf, size_t len, long timeout)
 {
-	if (!rx_stats.keyboard || !len)
+	if (!rx_stats.keyboard)
 		return 0;
-	if (READ_ONCE(rx_polled)) {
-		while (!rx_ready() && timeout-- > 0)
-			schedule_timeout_uninterruptible(1);
-	} else {
-		wait_event_timeout(rx_wq, rx_ready(), timeout);
-	}
-	return rx_take(buf, len);
+	return console_input_read(&i8042_input, buf, len, timeout);
 }
 
 /*
@@ -588,8 +531,11 @@ bool i8042_send_as_keyboard(uint8_t code)
 	err = ctl_command_param(CMD_WRITE_KBD_OUTPUT, code);
 	spin_unlock_irqrestore(&rx_lock, flags);
 	for (unsigned long us = 0; !err && us < CTL_TIMEOUT_US; us += POLL_US) {
-		if (READ_ONCE(rx_polled))
-			rx_poll();
+		if (READ_ONCE(i8042_input.polled)) {
+			flags = spin_lock_irqsave(&rx_lock);
+			rx_drain(&i8042_input);
+			spin_unlock_irqrestore(&rx_lock, flags);
+		}
 		if (READ_ONCE(rx_stats.scancodes) != before)
 			return true;
 		udelay(POLL_US);

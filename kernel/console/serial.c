@@ -12,9 +12,10 @@
  * the receive FIFO's trigger at one byte, and OUT2 set: on a PC that bit
  * connects the UART's interrupt to the line).  The I/O APIC routes IRQ 4
  * to the boot CPU (kernel/apic/io_apic.c, honouring the MADT's
- * overrides); serial_interrupt() moves the bytes into a ring and wakes
- * serial_read().  Where there is no route, serial_read() polls the UART
- * instead, and the boot says so.
+ * overrides); serial_interrupt() moves the bytes into ttyS0's ring, one
+ * of the console's inputs (kernel/console/input.c), and wakes its
+ * readers.  Where there is no route, the readers poll the UART instead,
+ * and the boot says so.
  *
  * Register map: PC16550D datasheet, section 8.
  */
@@ -49,21 +50,14 @@
 #define MCR_RTS		0x02	/* request to send: we can take more */
 #define COM1_IRQ	4
 #define TX_SPIN_LIMIT	100000
-#define RX_RING		SERIAL_RX_RING
 
 static uint16_t port = COM1;
 static bool port_dead, port_found;
 
-/* Received bytes: written by serial_interrupt() (or the poll), read by
- * serial_read(); head and tail count bytes ever, modulo 2^32. */
-static char rx_ring[RX_RING];
-static unsigned int rx_head, rx_tail;
-static DEFINE_SPINLOCK(rx_lock);
-static DECLARE_WAIT_QUEUE_HEAD(rx_wq);
-static bool rx_polled = true;	/* until serial_input_init() routes IRQ 4 */
 static bool tx_off;		/* serial_loopback(): output held back */
+/* Under serial_input.lock: */
 static bool rx_throttled;	/* the ring is full: the UART keeps the rest */
-static struct serial_input_stats rx_stats;
+static unsigned long rx_dropped, rx_throttles;
 
 static void serial_putc(char c)
 {
@@ -129,65 +123,57 @@ bool serial_init(void)
 }
 
 /*
- * Under rx_lock: the bytes the UART holds into the ring, while it has
- * room.  When it is full the rest stay in the UART (throttled, as
- * Linux's tty throttles): its receive interrupt is masked and RTS
- * dropped, so a sender that honours RTS/CTS waits, and QEMU's UART,
- * whose FIFO is then full, holds back what comes after.  rx_take()
- * unthrottles once there is room.  A byte the UART itself lost (its
- * FIFO overrun, LSR bit 1) is counted as dropped.
+ * ttyS0's drain(), under its input's lock: the bytes the UART holds into
+ * the ring, while it has room.  When it is full the rest stay in the
+ * UART (throttled, as Linux's tty throttles): its receive interrupt is
+ * masked and RTS dropped, so a sender that honours RTS/CTS waits, and
+ * QEMU's UART, whose FIFO is then full, holds back what comes after.
+ * rx_unthrottle() undoes it once a reader has made room.  A byte the
+ * UART itself lost (its FIFO overrun, LSR bit 1) is counted as dropped.
  */
-static void rx_drain(void)
+static void rx_drain(struct console_input *in)
 {
 	for (;;) {
 		uint8_t lsr = inb(port + UART_LSR);
-		char c;
 
 		if (lsr & LSR_OE)
-			rx_stats.dropped++;
+			rx_dropped++;
 		if (!(lsr & LSR_DR))
 			return;
-		if (rx_head - rx_tail == RX_RING) {
+		if (in->head - in->tail == CONSOLE_INPUT_RING) {
 			if (!rx_throttled) {
 				rx_throttled = true;
-				rx_stats.throttled++;
+				rx_throttles++;
 				outb(port + UART_IER, 0);
 				outb(port + UART_MCR,
 				     inb(port + UART_MCR) & ~MCR_RTS);
 			}
 			return;
 		}
-		c = (char)inb(port + UART_RBR);
-		rx_ring[rx_head++ % RX_RING] = c;
-		rx_stats.bytes++;
-		console_input_saw(c);
+		console_input_put(in, (char)inb(port + UART_RBR));
 	}
 }
 
-/* Under rx_lock, after taking bytes: the ring has room again. */
-static void rx_unthrottle(void)
+/* Under the lock, after a reader took bytes: the ring has room again. */
+static void rx_unthrottle(struct console_input *in)
 {
-	if (!rx_throttled || rx_head - rx_tail == RX_RING)
+	if (!rx_throttled)
 		return;
 	rx_throttled = false;
 	outb(port + UART_MCR, inb(port + UART_MCR) | MCR_RTS);
-	if (!rx_polled)
+	if (!in->polled)
 		outb(port + UART_IER, IER_RDI);	/* pending bytes interrupt again */
 }
+
+static struct console_input serial_input =
+	CONSOLE_INPUT_INIT(serial_input, "ttyS0", rx_drain, rx_unthrottle);
 
 static void serial_interrupt(struct pt_regs *regs)
 {
 	(void)regs;
-	spin_lock(&rx_lock);
-	rx_stats.interrupts++;
-	rx_drain();
-	spin_unlock(&rx_lock);
+	console_input_interrupt(&serial_input);
 	apic_eoi();
-	wake_up_all(&rx_wq);
-	console_input_wake();
 }
-
-static struct console_input serial_input;	/* below, with its functions */
 
 void serial_input_init(void)
 {
@@ -205,79 +191,29 @@ void serial_input_init(void)
 			COM1_IRQ, err);
 		return;
 	}
-	WRITE_ONCE(rx_polled, false);
+	WRITE_ONCE(serial_input.polled, false);
 	outb(port + UART_IER, IER_RDI);
 	pr_info("serial: ttyS0 input by interrupt (IRQ %u)\n", COM1_IRQ);
 }
 
-static bool rx_ready(void)
-{
-	unsigned long flags;
-	bool ready;
-
-	flags = spin_lock_irqsave(&rx_lock);
-	if (READ_ONCE(rx_polled))
-		rx_drain();
-	ready = rx_head != rx_tail;
-	spin_unlock_irqrestore(&rx_lock, flags);
-	return ready;
-}
-
-/* What the ring holds, up to len, without waiting. */
-static size_t rx_take(char *buf, size_t len)
-{
-	unsigned long flags;
-	size_t n = 0;
-
-	flags = spin_lock_irqsave(&rx_lock);
-	while (n < len && rx_tail != rx_head)
-		buf[n++] = rx_ring[rx_tail++ % RX_RING];
-	if (n)
-		rx_unthrottle();
-	spin_unlock_irqrestore(&rx_lock, flags);
-	return n;
-}
-
 size_t serial_read(char *buf, size_t len, long timeout)
 {
-	if (!port_found || !len)
+	if (!port_found)
 		return 0;
-	if (READ_ONCE(rx_polled)) {
-		/* No interrupt: look once a tick. */
-		while (!rx_ready() && timeout-- > 0)
-			schedule_timeout_uninterruptible(1);
-	} else {
-		wait_event_timeout(rx_wq, rx_ready(), timeout);
-	}
-	return rx_take(buf, len);
+	return console_input_read(&serial_input, buf, len, timeout);
 }
-
-/* ttyS0 as one of the console's inputs (kernel/console/input.c). */
-static bool rx_is_polled(void)
-{
-	return READ_ONCE(rx_polled);
-}
-
-static void rx_poll(void)
-{
-	rx_ready();
-}
-
-static struct console_input serial_input = {
-	.name = "ttyS0",
-	.read = rx_take,
-	.polled = rx_is_polled,
-	.poll = rx_poll,
-};
 
 void serial_input_stats(struct serial_input_stats *st)
 {
-	unsigned long flags = spin_lock_irqsave(&rx_lock);
+	unsigned long flags = spin_lock_irqsave(&serial_input.lock);
 
-	*st = rx_stats;
-	st->polled = rx_polled;
+	st->interrupts = serial_input.interrupts;
+	st->bytes = serial_input.bytes;
+	st->dropped = rx_dropped;
+	st->throttled = rx_throttles;
+	st->polled = serial_input.polled;
 	st->present = port_found;
-	spin_unlock_irqrestore(&rx_lock, flags);
+	spin_unlock_irqrestore(&serial_input.lock, flags);
 }
 
 /*

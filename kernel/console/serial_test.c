@@ -81,7 +81,7 @@ static void test_loopback_by_interrupt(struct ktest *t)
  */
 static void test_full_ring_throttles(struct ktest *t)
 {
-	enum { TOTAL = SERIAL_RX_RING + SERIAL_RX_FIFO };
+	enum { TOTAL = CONSOLE_INPUT_RING + SERIAL_RX_FIFO };
 	struct serial_input_stats before, after;
 	static char got[TOTAL];
 	size_t n = 0, sent = 0, bad = 0;
