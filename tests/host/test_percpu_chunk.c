@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../../mm/percpu-chunk.c"
+#include "rng.h"
 
 #define GRAN		PCPU_MIN_ALLOC_SIZE
 #define HIDDEN		(-1)
@@ -38,15 +39,6 @@ struct model {
 	struct pcpu_global_stats gstats;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 static void model_init(struct model *m, int nr_pages, int start_off,
 		       int end_off)

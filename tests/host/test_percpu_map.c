@@ -14,18 +14,10 @@
 
 #include "../../mm/percpu-map.c"
 #include "../../mm/percpu-chunk.c"
+#include "rng.h"
 
 #define MAX_AREAS	256
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /* The cell's mark by counting each byte's holder. */
 static char brute_cell(const struct pcpu_map_area *a, int n, int start,
