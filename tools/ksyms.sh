@@ -25,6 +25,21 @@ function low32(s,   i, v) {
 		v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 	return v
 }
+# A table of names: prefix_name_offsets[] into prefix_names[], one
+# string after another.
+function print_names(prefix, names, count,   i, off) {
+	off = 0
+	printf "const uint32_t %s_name_offsets[%d] KSYMS = {\n", prefix, count + 1
+	for (i = 0; i < count; i++) {
+		printf "\t%d,\n", off
+		off += length(names[i]) + 1
+	}
+	print "\t0 };"
+	printf "const char %s_names[] KSYMS =\n", prefix
+	for (i = 0; i < count; i++)
+		printf "\t\"%s\\0\"\n", names[i]
+	print "\t\"\";"
+}
 BEGIN {
 	n = 0; m = 0; pstart = ""; pend = ""
 }
@@ -52,17 +67,7 @@ END {
 	for (i = 0; i < n; i++)
 		printf "\t0x%sUL,\n", addr[i]
 	print "\t0 };"
-	off = 0
-	printf "const uint32_t ksym_name_offsets[%d] KSYMS = {\n", n + 1
-	for (i = 0; i < n; i++) {
-		printf "\t%d,\n", off
-		off += length(name[i]) + 1
-	}
-	print "\t0 };"
-	printf "const char ksym_names[] KSYMS =\n"
-	for (i = 0; i < n; i++)
-		printf "\t\"%s\\0\"\n", name[i]
-	print "\t\"\";"
+	print_names("ksym", name, n)
 
 	p = 0
 	for (i = 0; i < m; i++)
@@ -80,15 +85,5 @@ END {
 	for (i = 0; i < p; i++)
 		printf "\t%d,\n", psize[i]
 	print "\t0 };"
-	off = 0
-	printf "const uint32_t kpcpu_name_offsets[%d] KSYMS = {\n", p + 1
-	for (i = 0; i < p; i++) {
-		printf "\t%d,\n", off
-		off += length(pname[i]) + 1
-	}
-	print "\t0 };"
-	printf "const char kpcpu_names[] KSYMS =\n"
-	for (i = 0; i < p; i++)
-		printf "\t\"%s\\0\"\n", pname[i]
-	print "\t\"\";"
+	print_names("kpcpu", pname, p)
 }' "$in"
