@@ -419,8 +419,13 @@ def boots(build, accel='tcg'):
                      r'^Module +Size +Ref +Used by +State +Address$',
                      r'^kvm_intel +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
                      r'^kvm +\d+ +0 +kvm_intel, +Live +0x[0-9a-f]{16}$',
+                     r'^coretemp +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
+                     r'^acpi_cpufreq +\d+ +0 +- +Live +0x[0-9a-f]{16}$',
                      r'^rmmod: kvm: EBUSY \(-16\)$', r'^rmmod: kvm_intel: done$',
                      r'^rmmod: kvm: done$', r'^modprobe: kvm_intel: done$',
+                     # modprobe brings back both, kvm first (kvm_intel's depends=).
+                     r'^mkernel> modprobe kvm_intel\n(.*\n)*?module: kvm loaded .*\n(.*\n)*?'
+                     r'module: kvm_intel loaded .*\nmodprobe: kvm_intel: done$',
                      r'^loader: unformed \(Linux 3\.11 - 6\.4\): ',
                      r'^loader: legacy \(Linux <= 3\.7\): ',
                      r"^loader: 'sideways' is not a generation: legacy seed unformed idempotent$",
