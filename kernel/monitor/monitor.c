@@ -184,7 +184,7 @@ static void match_module(struct module *mod, void *ctx)
 
 /* Tab: command names for the first word, module names after it. */
 static size_t tab_complete(void *ctx, const char *line, size_t len,
-		       const char **cands, size_t max)
+			   const char **cands, size_t max)
 {
 	size_t word = len, n = 0;
 
