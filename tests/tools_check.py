@@ -3,10 +3,11 @@
 known: tools/stormlog.py's parsers, tools/trace2svg.py and
 tools/compare.py (make trace, make compare).
 
-  * tests/tools/storm-legacy-3.log, written by hand in the kernel's
-    formats (and read again with the serial port's CR LF line ends):
-    the storm line's keys, the trace's events, each CPU's steps and how
-    long each lasted, the failure, the reserved chunk's curve;
+  * tests/tools/storm-legacy-3.log, the serial log of a real boot
+    (loader=legacy trace=1 at 3 CPUs; read again with the serial port's
+    CR LF line ends): the storm line's keys, the trace's events, each
+    CPU's steps and how long each lasted, the failures, the reserved
+    chunk's curve;
   * trace2svg draws it: an SVG and a PNG are written;
   * a trace cut short or without its storm line is noticed, a log with
     no trace refused;
@@ -29,20 +30,29 @@ import stormlog  # noqa: E402
 
 SAMPLE = ROOT / 'tests' / 'tools' / 'storm-legacy-3.log'
 
-# What the sample says, worked out by hand.
-SAMPLE_STORM = {'loader': 'legacy', 'cpus': 3, 'requests': 6, 'loaded': 2,
-                'eexist': 2, 'ebusy': 1, 'failed': 1, 'reserved_peak': 8192,
-                'reserved_size': 8192, 'modmem_peak': 212992,
-                'dup_bytes': 163840, 'elapsed_us': 157, 'merged': 0}
-# CPU 2: acpi_cpufreq fails to get its per-CPU area, then kvm finds the
-# first copy COMING and gives up with -EBUSY.
-SAMPLE_CPU2 = [('reading', 'acpi_cpufreq', 2100, 60000),
-               ('allocating', 'acpi_cpufreq', 60000, 63000),
-               ('failed', 'acpi_cpufreq', 63000, 64000),
-               ('reading', 'kvm', 95500, 129000),
-               ('allocating', 'kvm', 129000, 132000),
-               ('waiting', 'kvm', 132000, 143000),
-               ('ebusy', 'kvm', 143000, 144000)]
+# What the sample says, read off its lines by hand (not by stormlog).
+SAMPLE_STORM = {'loader': 'legacy', 'cpus': 3, 'requests': 12, 'loaded': 3,
+                'eexist': 4, 'ebusy': 0, 'failed': 5, 'reserved_peak': 8192,
+                'reserved_size': 8192, 'modmem_peak': 75120,
+                'dup_bytes': 171706, 'elapsed_us': 203728, 'merged': 0}
+# CPU 0: CPUs 1 and 2 took the reserve's 8 KiB for acpi_cpufreq while it
+# allocated, so each of its four requests fails in "allocating".
+SAMPLE_CPU0 = [('reading', 'acpi_cpufreq', 31806155, 43400021),
+               ('allocating', 'acpi_cpufreq', 43400021, 129975315),
+               ('failed', 'acpi_cpufreq', 129975315, 130202338),
+               ('reading', 'coretemp', 130202338, 130282969),
+               ('allocating', 'coretemp', 130282969, 132805095),
+               ('failed', 'coretemp', 132805095, 133197508),
+               ('reading', 'kvm', 133197508, 133245347),
+               ('allocating', 'kvm', 133245347, 135628745),
+               ('failed', 'kvm_intel', 135628745, 136035845),
+               ('reading', 'kvm', 136035845, 136294738),
+               ('allocating', 'kvm', 136294738, 138788050),
+               ('failed', 'kvm_intel', 138788050, 203716826)]
+SAMPLE_END_NS = 203716826
+SAMPLE_FAILED = [(129975315, 0, 'acpi_cpufreq'), (132805095, 0, 'coretemp'),
+                 (135628745, 0, 'kvm_intel'), (138788050, 0, 'kvm_intel'),
+                 (158349445, 2, 'coretemp')]
 
 
 class Checks:
@@ -74,45 +84,50 @@ def check_parsers(c):
               storm == SAMPLE_STORM, f'got {storm}')
         trace = stormlog.parse_trace(log)
         ok = (trace is not None and trace.mode == 'legacy' and trace.cpus == 3 and
-              trace.reserved_size == 8192 and len(trace.events) == 66 and
-              trace.end == {'events': 66, 'dropped': 0} and not trace.problems())
-        c.add(f'stormlog: trace of the sample ({name}): 66 events, 3 CPUs, whole', ok,
+              trace.reserved_size == 8192 and len(trace.events) == 101 and
+              trace.end == {'events': 101, 'dropped': 0} and not trace.problems())
+        c.add(f'stormlog: trace of the sample ({name}): 101 events, 3 CPUs, whole', ok,
               f'got {trace and (trace.begin, trace.end, len(trace.events), trace.problems())}')
     trace = stormlog.parse_trace(text)
     first = trace.events[0]
     state = [e.arg for e in trace.events if e.event == 'state' and e.module == 'kvm']
+    states = {e.arg for e in trace.events if e.event == 'state'}
     outcome = [e.arg for e in trace.events if e.event == 'outcome' and e.cpu == 1]
-    c.add('stormlog: event fields (ns, cpu, name, module, arg, reserved_used)',
+    c.add('stormlog: event fields (ns, cpu, name, module, arg, reserved_used); '
+          'legacy has no UNFORMED state',
           (first.ns, first.cpu, first.event, first.module, first.arg, first.reserved_used) ==
-          (1000, 0, 'request', 'acpi_cpufreq', 0, 0) and
-          state == ['UNFORMED', 'COMING', 'LIVE'] and outcome == [-17, -17],
-          f'first {first}, kvm states {state}, CPU 1 outcomes {outcome}')
-    cpu2 = [(s.step, s.module, s.start_ns, s.end_ns)
-            for s in stormlog.segments(trace) if s.cpu == 2]
-    c.add('stormlog: a step lasts until the CPU\'s next one; idle is not drawn',
-          cpu2 == SAMPLE_CPU2, f'CPU 2: {cpu2}')
+          (293826, 1, 'request', 'acpi_cpufreq', 0, 0) and
+          state == ['COMING', 'LIVE'] and states == {'COMING', 'LIVE'} and
+          outcome == [-17, 0, 0, -17],
+          f'first {first}, kvm states {state}, all {states}, CPU 1 outcomes {outcome}')
+    cpu0 = [(s.step, s.module, s.start_ns, s.end_ns)
+            for s in stormlog.segments(trace) if s.cpu == 0]
+    c.add('stormlog: a step lasts until the CPU\'s next one, the last until the trace ends',
+          cpu0 == SAMPLE_CPU0, f'CPU 0: {cpu0}')
     segs = stormlog.segments(trace)
     last = max((s for s in segs if s.cpu == 1), key=lambda s: s.start_ns)
     c.add('stormlog: every CPU has its steps; the last one ends with the trace',
-          {s.cpu for s in segs} == {0, 1, 2} and trace.end_ns == 156000 and
-          (last.step, last.end_ns) == ('eexist', 156000),
+          {s.cpu for s in segs} == {0, 1, 2} and trace.end_ns == SAMPLE_END_NS and
+          (last.step, last.start_ns, last.end_ns) == ('eexist', 198954589, SAMPLE_END_NS),
           f'cpus {sorted({s.cpu for s in segs})}, end {trace.end_ns}, CPU 1 last {last}')
     failed = [(e.ns, e.cpu, e.module) for e in stormlog.failures(trace)]
-    c.add('stormlog: the failed load is marked', failed == [(63000, 2, 'acpi_cpufreq')],
+    c.add('stormlog: the five failed loads are marked', failed == SAMPLE_FAILED,
           f'got {failed}')
     curve = stormlog.reserved_curve(trace)
-    c.add('stormlog: reserved chunk curve: 0 -> 4 KiB -> full 8 KiB -> 4400 bytes at the end',
-          trace.reserved_peak == 8192 and curve[0] == (1000, 0) and
-          curve[1] == (53000, 4096) and curve[2] == (57000, 8192) and curve[-1][1] == 4400,
+    c.add('stormlog: reserved chunk curve: 0 -> full 8 KiB -> 4 KiB -> 8048 bytes at the end',
+          trace.reserved_peak == 8192 and curve[0] == (293826, 0) and
+          curve[1] == (126561001, 8192) and curve[2] == (157615815, 4096) and
+          curve[-1] == (203636376, 8048),
           f'peak {trace.reserved_peak}, curve {curve}')
 
-    # A log cut inside the trace, after the storm line was lost: noticed.
-    cut = text[:text.index('trace: 90000')]
+    # A log cut inside the trace, and without the storm line before it:
+    # noticed.
+    cut = text[text.index('trace: begin'):text.index('trace: 146762232')]
     trace = stormlog.parse_trace(cut)
     problems = trace.problems() if trace else []
     c.add('stormlog: a trace cut short is noticed, the storm line missing is None',
           stormlog.parse_storm(cut) is None and len(problems) == 2 and
-          'no "trace: end"' in problems[0] and 'begin says 66 events, log has 30' in problems[1],
+          'no "trace: end"' in problems[0] and 'begin says 101 events, log has 36' in problems[1],
           f'problems {problems}')
     noise = ('storm: 3 CPUs, loader=legacy, modules kvm\n'
              '[    1.234] storm: loader=seed cpus=2 failed=0\n'
@@ -123,7 +138,7 @@ def check_parsers(c):
     # The whole line, as the boot tests want it (tests/storm_checks.py):
     # every key of the contract, in order; the sample's has one more.
     line = next(ln for ln in text.splitlines() if ln.startswith('storm: loader='))
-    short = line.replace(' ebusy=1', '')
+    short = line.replace(' ebusy=0', '')
     c.add('stormlog: STORM_LINE and whole() take the sample\'s storm line, not one short of a key',
           re.search(stormlog.STORM_LINE, text, re.M) and stormlog.whole(stormlog.parse_storm(text)) and
           not re.search(stormlog.STORM_LINE, short, re.M) and
