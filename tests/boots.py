@@ -533,7 +533,7 @@ def boots(build, accel='tcg'):
                      r'^- +\d+  lib/modules/kvm\.ko$', r'^ls: 4 entries, \d+ bytes in files$',
                      r'^ls: nosuch: no such file or directory in the initrd$',
                      r'^cat: etc: is a directory', r'^cat: nosuch: no such file in the initrd$', r'^usage: cat FILE$',
-                     r'^parm: +samples:readings each CPU takes at load \(1\.\.316\) \(uint\)$',
+                     r'^parm: +samples:readings each CPU takes at load \(1\.\.444\) \(uint\)$',
                      r'^modinfo: ERROR: Module nosuch not found',
                      r'^modinfo: etc/motd: not a module this kernel loads: ',
                      r'^Percpu Memory Statistics$', r'^Chunk: <- Reserved Chunk$',

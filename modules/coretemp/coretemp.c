@@ -2,13 +2,14 @@
  * modules/coretemp/coretemp.c - coretemp.ko: per-CPU temperature
  * readings, another module a PC loads once per CPU package at boot.
  *
- * Each CPU keeps a ring of its last 316 readings in its own per-CPU copy
- * (2.5 KiB per CPU).  A reading is the digital thermal sensor's value in
- * degrees C (IA32_THERM_STATUS bits 22:16, below TjMax) when CPUID.6:EAX
- * bit 0 says the CPU has one and the vendor is Intel (the only case where
- * Linux's coretemp reads that MSR); otherwise no MSR is touched and the
- * reading is the TSC, so the ring still records when each sample was
- * taken.  Under QEMU's TCG there is no sensor: TSC samples.
+ * Each CPU keeps a ring of its last CORETEMP_RING (444) readings in its
+ * own per-CPU copy (struct coretemp_cpu: 3584 bytes per CPU).  A reading
+ * is the digital thermal sensor's value in degrees C (IA32_THERM_STATUS
+ * bits 22:16, below TjMax) when CPUID.6:EAX bit 0 says the CPU has one
+ * and the vendor is Intel (the only case where Linux's coretemp reads
+ * that MSR); otherwise no MSR is touched and the reading is the TSC, so
+ * the ring still records when each sample was taken.  Under QEMU's TCG
+ * there is no sensor: TSC samples.
  *
  * Simplification: TjMax is taken as 100 C (Linux's fallback) instead of
  * reading MSR_IA32_TEMPERATURE_TARGET, which not every model has.  Init
@@ -45,7 +46,7 @@ static DEFINE_PER_CPU_ALIGNED(struct coretemp_cpu, coretemp_cpu);
 
 static unsigned int samples = 1;
 module_param(samples, uint, 0444);
-MODULE_PARM_DESC(samples, "readings each CPU takes at load (1..316)");
+MODULE_PARM_DESC(samples, "readings each CPU takes at load (1..444)");
 
 static bool crash;
 module_param(crash, bool, 0444);
