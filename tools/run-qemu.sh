@@ -13,11 +13,11 @@
 #   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
+#                         (default: single when CPUs > 8 x host cores)
 #   --console serial|mon  the terminal is the serial line only (default),
 #                         or shared with QEMU's monitor (make monitor):
 #                         Ctrl-A X quits, Ctrl-A C switches to the monitor,
 #                         Ctrl-C goes to the guest
-#                         (default: single when CPUs > 8 x host cores)
 #   --                    the rest goes to QEMU as is
 #
 # KVM_DEV in the environment names another device than /dev/kvm (the
