@@ -8,9 +8,8 @@
  * and searching a table.
  *
  * The masks are plain bitmaps (Linux's struct cpumask, without the
- * variable-size machinery).  Today only the boot CPU is possible and
- * online; the MADT code sets the possible mask and the AP start-up sets
- * the online bits.  Updates are not atomic: they happen at boot, on one CPU.
+ * variable-size machinery).  The MADT code sets the possible mask and
+ * the AP start-up sets the online bits.  Updates are not atomic: they happen at boot, on one CPU.
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H

@@ -25,7 +25,8 @@
  * is tested by kernel/console/console_test.c on buffers in RAM; the glue
  * at the end maps the real framebuffer and registers the console.
  *
- * Simplifications: one colour pair (light grey on black), no cursor, no
+ * Simplifications: one colour pair for the log (light grey on black; the
+ * storm view's panel, console_panel_text(), has its own), no cursor, no
  * indexed-colour modes; cells that do not fill a whole 8x16 at the right
  * and bottom edges stay blank.
  */
