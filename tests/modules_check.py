@@ -26,10 +26,11 @@ from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
 EXPECTED_DEPENDS = {'kvm': '', 'kvm_intel': 'kvm', 'acpi_cpufreq': '',
-                    'coretemp': ''}
+                    'coretemp': '', 'hello': ''}
 # (size, alignment) of .data..percpu: modules/README.md's arithmetic.
 EXPECTED_PERCPU = {'kvm': (304, 32), 'kvm_intel': (64, 64),
-                   'acpi_cpufreq': (4096, 64), 'coretemp': (3584, 64)}
+                   'acpi_cpufreq': (4096, 64), 'coretemp': (3584, 64),
+                   'hello': (8, 8)}
 STRUCT_MODULE_NAME_OFFSET = 24      # state (4), pad (4), list (16)
 MODULE_NAME_LEN = 56
 
