@@ -341,7 +341,7 @@ fuzz: $(FUZZER) $(HOSTILE)
 	$(Q)$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-rss_limit_mb=2048 -print_final_stats=1 $(O)/fuzz/corpus
 
-test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER)
+test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER) $(KERNEL) $(MODULE_KOS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
 
 test-qemu: $(KERNEL) $(INITRD)

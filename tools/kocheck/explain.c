@@ -265,8 +265,8 @@ int kocheck_explain(const char *path, const void *image, size_t size,
 			goto out_free;
 		}
 	}
-	fprintf(out, "%s: %zu relocations explained; the loader's apply_relocate_add() stored the same values\n",
-		path, n);
+	fprintf(out, "%s: %zu relocation%s explained; the loader's apply_relocate_add() stored the same values\n",
+		path, n, n == 1 ? "" : "s");
 out_free:
 	free(ex);
 	kocheck_load_free(&ld);
