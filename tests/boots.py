@@ -530,7 +530,7 @@ def boots(build, accel='tcg'):
                      r'^<6>percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$', r'^<5>monitor: input from ',
                      r'^<0>mkernel> mem x$', r'^dmesg: zero: not a number of lines \(1 or more\)$',
                      r'^- +\d+  etc/storm\.conf$', r'^d +0  lib/modules$', r'^ls: \d+ entries, \d+ bytes in files$',
-                     r'^- +\d+  lib/modules/kvm\.ko$', r'^ls: 4 entries, \d+ bytes in files$',
+                     r'^- +\d+  lib/modules/kvm\.ko$', r'^- +\d+  lib/modules/percpu_ptr\.ko$', r'^ls: 5 entries, \d+ bytes in files$',
                      r'^ls: nosuch: no such file or directory in the initrd$',
                      r'^cat: etc: is a directory', r'^cat: nosuch: no such file in the initrd$', r'^usage: cat FILE$',
                      r'^parm: +samples:readings each CPU takes at load \(1\.\.316\) \(uint\)$',
