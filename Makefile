@@ -292,7 +292,7 @@ $(O)/host/%: tests/host/%.c
 # carries them for the suite module_hostile (docs/modules.md).
 
 KOCHECK		:= $(O)/host/kocheck
-KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c
+KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c tools/kocheck/explain.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
 		   include/kernel/module_elf.h include/kernel/elf.h \
 		   include/kernel/module.h include/kernel/mm.h
@@ -341,7 +341,7 @@ fuzz: $(FUZZER) $(HOSTILE)
 	$(Q)$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-rss_limit_mb=2048 -print_final_stats=1 $(O)/fuzz/corpus
 
-test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER)
+test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER) $(KERNEL) $(MODULE_KOS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
 
 test-qemu: $(KERNEL) $(INITRD)

@@ -5,10 +5,16 @@
     ASan and UBSan), read as TAP;
   * kocheck over every hostile module (tests/hostile/mkhostile.py), each
     refused with the reason its MANIFEST gives;
+  * kocheck --explain over every built module: its arithmetic redone
+    here, the loader's own relocation of the same file (kocheck checks it
+    stored the same values) and GNU ld, linking the same file at the same
+    addresses, all agree; the worked example quoted in docs/modules.md is
+    what the command prints today;
   * a short libFuzzer run of the module loader's core.
 
 Run alone: tests/host_check.py [BUILD]; tests/run.py calls each.
 """
+import io
 import os
 import pathlib
 import re
@@ -77,6 +83,208 @@ def kocheck_tests(build, report):
                rc == 1 and len(out.strip().splitlines()) == len(files), f'status {rc}: {out[:200]}')
 
 
+# One line of kocheck --explain per relocation (tools/kocheck/explain.c).
+EXPLAIN_LINE = re.compile(
+    r'^(?P<where>\S+)\+0x(?P<off>[0-9a-f]+): (?P<type>R_X86_64_\w+) (?P<sym>\S+)  '
+    r'S=0x(?P<S>[0-9a-f]+) A=(?P<A>[+-]0x[0-9a-f]+) P=0x(?P<P>[0-9a-f]+)  '
+    r'(?P<formula>S\+A(?:-P)?) = 0x(?P<value>[0-9a-f]+)(?: \([+-]0x[0-9a-f]+\))?  '
+    r'stored 0x(?P<stored>[0-9a-f]+)(?P<rest>.*)$', re.M)
+M64 = (1 << 64) - 1
+
+
+def explain_parse(out):
+    """(sections {name: (addr, size)}, undefined {name: value}, rows)."""
+    sections = {m[1]: (int(m[2], 16), int(m[3]))
+                for m in re.finditer(r'^section (\S+) 0x([0-9a-f]+) (\d+)$', out, re.M)}
+    undefined = {m[1]: int(m[2], 16)
+                 for m in re.finditer(r'^symbol (\S+) 0x([0-9a-f]+) \S+$', out, re.M)}
+    rows = []
+    for m in EXPLAIN_LINE.finditer(out):
+        r = {k: m[k] for k in ('where', 'type', 'sym', 'formula', 'rest')}
+        r.update({k: int(m[k], 16) for k in ('off', 'S', 'P', 'value', 'stored')})
+        r['A'] = int(m['A'], 16)
+        rows.append(r)
+    return sections, undefined, rows
+
+
+def explain_arithmetic(r):
+    """What the psABI says row r must store, worked out again here:
+    (stored, fits), or None when the row's own numbers disagree."""
+    pc = r['type'] in ('R_X86_64_PC32', 'R_X86_64_PLT32', 'R_X86_64_PC64')
+    value = (r['S'] + r['A'] - (r['P'] if pc else 0)) & M64
+    if value != r['value'] or r['formula'] != ('S+A-P' if pc else 'S+A') or \
+            r['P'] != r['section_addr'] + r['off']:
+        return None
+    if r['type'] in ('R_X86_64_64', 'R_X86_64_PC64'):
+        return value, True
+    low = value & 0xffffffff
+    if r['type'] == 'R_X86_64_32':
+        return low, value == low
+    signed = value - (1 << 64) if value >> 63 else value
+    return low, -(1 << 31) <= signed < (1 << 31)
+
+
+def ld_link(build, ko, sections, undefined, out_dir):
+    """GNU ld links ko with every loaded section at kocheck's address and
+    the undefined symbols at kocheck's values: (ELFFile bytes, error)."""
+    script = ['SECTIONS {']
+    script += [f'  {name} 0x{addr:x} : {{ *({name}) }}' for name, (addr, _) in sections.items()]
+    script += ['  /DISCARD/ : { *(*) }', '}']
+    lds = out_dir / f'{ko.stem}.ld'
+    elf = out_dir / f'{ko.stem}.ld.elf'
+    lds.write_text('\n'.join(script) + '\n')
+    rc, out, _ = run(['ld', '-static', '-nostdlib', '--no-check-sections', '-e', '0',
+                      '-T', str(lds), '-o', str(elf), str(ko)] +
+                     [f'--defsym={n}=0x{v:x}' for n, v in undefined.items()], 60)
+    return (elf.read_bytes(), None) if rc == 0 else (None, out.strip()[:200])
+
+
+def c_string_at(elf, addr):
+    """The NUL-terminated bytes at addr in one of elf's sections, or None."""
+    for s in elf.iter_sections():
+        if s['sh_type'] == 'SHT_PROGBITS' and s['sh_addr'] <= addr < s['sh_addr'] + s['sh_size']:
+            data = s.data()[addr - s['sh_addr']:]
+            return data[:data.find(b'\0')] if b'\0' in data else None
+    return None
+
+
+def explain_vs_ld(ko, rows, ld_bytes):
+    """Problems where GNU ld stored something else at a hole.  ld merges
+    SHF_MERGE string sections (a duplicate string or a tail goes), which
+    the loader does not: a reference into one is compared by the string
+    it reaches, the rest byte for byte."""
+    from elftools.elf.elffile import ELFFile
+    linked = ELFFile(io.BytesIO(ld_bytes))
+    module = ELFFile(ko.open('rb'))
+    merged = {s.name: s['sh_addr'] for s in linked.iter_sections() if s['sh_flags'] & 0x10}
+    problems, by_string = [], 0
+    for r in rows:
+        out = linked.get_section_by_name(r['where'])
+        if out is None:
+            problems.append(f'{r["where"]}: not in ld\'s output')
+            continue
+        width = 8 if r['type'] in ('R_X86_64_64', 'R_X86_64_PC64') else 4
+        raw = out.data()[r['off']:r['off'] + width]
+        got = int.from_bytes(raw, 'little')
+        if r['sym'] in merged:
+            pc = r['type'] in ('R_X86_64_PC32', 'R_X86_64_PLT32', 'R_X86_64_PC64')
+
+            def reach(v):
+                if width == 4:
+                    v = v - (1 << 32) if v >> 31 else v
+                return ((v + r['P']) if pc else v) & M64
+            mine = reach(r['stored']) - r['S'] + module.get_section_by_name(r['sym'])['sh_offset']
+            ko_bytes = ko.read_bytes()
+            want = ko_bytes[mine:ko_bytes.index(b'\0', mine)]
+            if c_string_at(linked, reach(got)) != want:
+                problems.append(f'{r["where"]}+{r["off"]:#x}: ld reaches {c_string_at(linked, reach(got))}, '
+                                f'the loader {want}')
+            by_string += 1
+        elif got != r['stored']:
+            problems.append(f'{r["where"]}+{r["off"]:#x} {r["type"]}: ld stored {got:#x}, '
+                            f'kocheck {r["stored"]:#x}')
+    return problems, by_string
+
+
+def applied_relocations(ko):
+    """How many relocations the loader applies in ko: those of every RELA
+    section whose target is SHF_ALLOC (read with pyelftools)."""
+    from elftools.elf.elffile import ELFFile
+    elf = ELFFile(ko.open('rb'))
+    return sum(s.num_relocations() for s in elf.iter_sections()
+               if s['sh_type'] == 'SHT_RELA' and elf.get_section(s['sh_info'])['sh_flags'] & 2)
+
+
+def kocheck_explain_tests(build, report):
+    """kocheck --explain on every built module, with the kernel's real
+    layout (--kernel) and kocheck's stand-ins: three opinions of every
+    hole agree (kocheck's arithmetic, redone here; the loader's, which
+    kocheck compares itself; GNU ld's), and none is left out."""
+    kocheck = build / 'host' / 'kocheck'
+    kernel = build / 'kernel.elf'
+    kos = sorted((build / 'modules').glob('*.ko'))
+    if not kocheck.exists() or not kernel.exists() or not kos:
+        report.add('kocheck --explain: built modules', False,
+                   f'{kocheck}, {kernel} or {build}/modules/*.ko not built (make kernel modules)')
+        return
+    out_dir = build / 'test' / 'explain'
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for ko in kos:
+        for layout, opts in (('kernel', ['--kernel', str(kernel)]), ('stand-in', [])):
+            name = f'kocheck --explain {ko.name} ({layout} layout)'
+            rc, out, _ = run([str(kocheck), '--explain', '--resolve-any'] + opts + [str(ko)], 60)
+            sections, undefined, rows = explain_parse(out)
+            for r in rows:
+                r['section_addr'] = sections.get(r['where'], (0, 0))[0]
+            wrong = [r for r in rows if explain_arithmetic(r) != (r['stored'], 'fits' in r['rest'] or
+                                                                   r['rest'].endswith('(8 bytes)'))]
+            want = applied_relocations(ko)
+            agrees = out.rstrip().endswith("the loader's apply_relocate_add() stored the same values")
+            report.add(f'{name}: {len(rows)} relocations, the arithmetic redone, the loader stored the same',
+                       rc == 0 and agrees and len(rows) == want and rows and not wrong,
+                       f'status {rc}, {len(rows)} rows of {want}, wrong {wrong[:1]}: {out.strip()[-200:]}')
+            ld_bytes, err = ld_link(build, ko, sections, undefined, out_dir)
+            problems, by_string = explain_vs_ld(ko, rows, ld_bytes) if ld_bytes else ([err], 0)
+            report.add(f'{name}: GNU ld linking it at the same addresses stores the same '
+                       f'({by_string} into merged strings compared by the string)',
+                       ld_bytes and rows and not problems, '; '.join(problems[:3]))
+    explain_percpu_ptr(build, report, kocheck, kernel)
+    explain_overflow(build, report, kocheck)
+    explain_docs(build, report)
+
+
+def explain_percpu_ptr(build, report, kocheck, kernel):
+    """The relocation inside .data..percpu (Linux skipped these until
+    570db4b39f53): percpu_ptr_self = &percpu_ptr_target, 8 bytes into the
+    module's per-CPU area; asked for by either section name."""
+    ko = build / 'modules' / 'percpu_ptr.ko'
+    for section in ('.data..percpu', '.rela.data..percpu'):
+        rc, out, _ = run([str(kocheck), '--explain', '--kernel', str(kernel), str(ko), section], 60)
+        sections, _, rows = explain_parse(out)
+        base = sections.get('.data..percpu', (None,))[0]
+        report.add(f'kocheck --explain percpu_ptr.ko {section}: one R_X86_64_64 in the per-CPU '
+                   'template, the per-CPU base + 8, applied by the loader',
+                   rc == 0 and len(rows) == 1 and base is not None and
+                   (rows[0]['where'], rows[0]['off'], rows[0]['type'], rows[0]['stored']) ==
+                   ('.data..percpu', 0, 'R_X86_64_64', base + 8) and 'stored the same values' in out,
+                   f'status {rc}: {out.strip()[-300:]}')
+    rc, out, _ = run([str(kocheck), '--explain', '--kernel', str(kernel), str(ko), '.nosuch'], 60)
+    report.add('kocheck --explain FILE .nosuch: refused, status 1',
+               rc == 1 and 'no relocations the loader applies in section .nosuch' in out, out[-200:])
+
+
+def explain_overflow(build, report, kocheck):
+    """A 32S hole that cannot hold its value: explain says so, and so
+    does the loader."""
+    ko = build / 'hostile' / 'reloc-32s-overflow.ko'
+    rc, out, _ = run([str(kocheck), '--explain', '--resolve-any', str(ko)], 60)
+    report.add('kocheck --explain reloc-32s-overflow.ko: DOES NOT FIT, and the loader refuses it too',
+               rc == 1 and re.search(r'R_X86_64_32S .*stored 0x20001000: DOES NOT FIT '
+                                     r'\(sign-extends to 0x20001000, not the value\)', out) and
+               'the loader refuses it too: valid: overflow in relocation type R_X86_64_32S' in out,
+               out.strip()[-300:])
+
+
+def explain_docs(build, report):
+    """docs/modules.md's worked example: each command quoted after a
+    `$ build/host/kocheck --explain` prompt is run again, and the lines
+    quoted under it must be lines it prints today."""
+    text = (ROOT / 'docs' / 'modules.md').read_text()
+    blocks = re.findall(r'^```\n\$ (build/host/kocheck --explain[^\n]*)\n(.*?)^```', text, re.M | re.S)
+    # Run as quoted, from the top of the tree, with BUILD for build/.
+    rel = os.path.relpath(build, ROOT) + '/'
+    bad = []
+    for cmd, quoted in blocks:
+        argv = [a.replace('build/', rel, 1) if a.startswith('build/') else a
+                for a in cmd.split('|')[0].split()]
+        _, out, _ = run(argv, 60, cwd=ROOT)
+        have = set(out.splitlines())
+        bad += [f'{cmd}: "{ln}"' for ln in quoted.splitlines()
+                if ln and ln.replace('build/', rel) not in have]
+    report.add(f'docs/modules.md: the {len(blocks)} quoted kocheck --explain outputs are what it prints now',
+               len(blocks) >= 2 and not bad, '; '.join(bad[:2]) or 'no quoted example')
+
+
 def fuzz_short(build, report, seconds=10):
     """A short libFuzzer run of tests/fuzz/fuzz_module.c (make fuzz runs
     longer), seeded with the hostile modules; any sanitizer report or
@@ -105,5 +313,6 @@ if __name__ == '__main__':
     build = (ROOT / (sys.argv[1] if len(sys.argv) > 1 else 'build')).resolve()
     host_tests(build, r)
     kocheck_tests(build, r)
+    kocheck_explain_tests(build, r)
     fuzz_short(build, r)
     sys.exit(r.summary())

@@ -117,6 +117,7 @@ def main():
     if not args.qemu_only:
         host_check.host_tests(build, report)
         host_check.kocheck_tests(build, report)
+        host_check.kocheck_explain_tests(build, report)
         tools_check.check(build, report)
         host_check.fuzz_short(build, report)
     if not args.host_only and not args.qemu_only:

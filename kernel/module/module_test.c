@@ -117,6 +117,60 @@ static void test_percpu_every_cpu(struct ktest *t)
 	KTEST_EXPECT_NO_LEAK(t, &b);
 }
 
+/*
+ * modules/percpu_ptr: percpu_ptr_self = &percpu_ptr_target, both static
+ * per-CPU variables, so the value comes from a relocation inside
+ * .data..percpu (Linux skipped those until 570db4b39f53).  On every CPU
+ * the copy must hold the template address of percpu_ptr_target (not
+ * NULL: the relocation was applied before percpu_modcopy(); not one
+ * CPU's copy: a per-CPU pointer is the same everywhere), and following
+ * it on that CPU, as the module's init did through %gs, must reach that
+ * CPU's own percpu_ptr_target.  Loaded first, the module's area is the
+ * reserved chunk's first bytes, where kocheck --explain --kernel puts
+ * .data..percpu.
+ */
+static void test_percpu_ptr(struct ktest *t)
+{
+	struct ktest_baseline b;
+	struct module *mod;
+	uint64_t target, self, reserved;
+	unsigned int cpu;
+
+	unload_all(t);
+	ktest_baseline_take(&b, LEAK_MODULE_LOAD);
+	KTEST_EXPECT_EQ(t, modprobe("percpu_ptr"), 0);
+	mod = live_module("percpu_ptr");
+	KTEST_EXPECT_TRUE(t, mod != NULL);
+	if (!mod)
+		return;
+	target = module_kallsyms_lookup_name(mod, "percpu_ptr_target");
+	self = module_kallsyms_lookup_name(mod, "percpu_ptr_self");
+	KTEST_EXPECT_TRUE(t, target != 0 && self != 0);
+	reserved = ALIGN_UP((uint64_t)(uintptr_t)__per_cpu_start +
+			    ALIGN_UP((uint64_t)(__per_cpu_end - __per_cpu_start), 64),
+			    (uint64_t)mod->percpu_align);
+	KTEST_EXPECT_EQ(t, (uint64_t)(uintptr_t)mod->percpu, reserved);
+	for_each_online_cpu(cpu) {
+		int *const *p = per_cpu_ptr((int *const *)(uintptr_t)self, cpu);
+		const int *mine;
+
+		if ((uint64_t)(uintptr_t)*p != target) {
+			ktest_fail(t, __FILE__, __LINE__,
+				   "CPU %u: percpu_ptr_self = %p, want %p", cpu,
+				   (void *)*p, (void *)(uintptr_t)target);
+			continue;
+		}
+		mine = per_cpu_ptr(*p, cpu);
+		if (mine != per_cpu_ptr((const int *)(uintptr_t)target, cpu) ||
+		    *mine != 0x5000 + (int)cpu)
+			ktest_fail(t, __FILE__, __LINE__,
+				   "CPU %u: percpu_ptr_target reads %#x, want %#x",
+				   cpu, *mine, 0x5000 + cpu);
+	}
+	KTEST_EXPECT_EQ(t, delete_module("percpu_ptr"), 0);
+	KTEST_EXPECT_NO_LEAK(t, &b);
+}
+
 /* kvm_intel links against kvm's exports, and kvm counts it on every CPU. */
 static void test_exports_across_modules(struct ktest *t)
 {
@@ -392,6 +446,7 @@ static void test_stats(struct ktest *t)
 static struct ktest_case module_cases[] = {
 	KTEST_CASE(test_load_all),
 	KTEST_CASE(test_percpu_every_cpu),
+	KTEST_CASE(test_percpu_ptr),
 	KTEST_CASE(test_exports_across_modules),
 	KTEST_CASE(test_reference_held),
 	KTEST_CASE(test_second_load_eexist),

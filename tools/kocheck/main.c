@@ -1,12 +1,21 @@
 /*
- * tools/kocheck/main.c - kocheck [--resolve-any] [--this-module-size N]
- * FILE...: check kernel modules on the host with the loader's own code.
+ * tools/kocheck/main.c - check kernel modules on the host with the
+ * loader's own code:
+ *
+ *	kocheck [--resolve-any] [--this-module-size N] [--kernel ELF] FILE...
+ *	kocheck --explain [options] FILE [SECTION]
  *
  * The descriptor (.gnu.linkonce.this_module) must be N bytes, by default
  * sizeof(struct module) as in the kernel; N = 0 accepts any non-empty one.
- * One line per file, "FILE: ok" or "FILE: error: <reason>"; the exit
- * status is 1 when any file failed (2 on a usage error).  See
- * docs/modules.md, "kocheck and fuzzing".
+ * --kernel resolves undefined symbols from a linked kernel's symbol table
+ * and puts .data..percpu where that kernel's reserved per-CPU chunk
+ * starts.  One line per file, "FILE: ok" or "FILE: error: <reason>"; the
+ * exit status is 1 when any file failed (2 on a usage error).
+ *
+ * --explain prints the arithmetic of each relocation of FILE (or of one
+ * SECTION, named as the target, .text, or as the relocation section,
+ * .rela.text) and checks the loader stores the same values (explain.c).
+ * See docs/modules.md, "kocheck and fuzzing" and "A worked example".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,21 +59,31 @@ out:
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kocheck [--resolve-any] [--this-module-size N] FILE...\n");
+	fprintf(stderr,
+		"usage: kocheck [--resolve-any] [--this-module-size N] [--kernel ELF] FILE...\n"
+		"       kocheck --explain [--resolve-any] [--this-module-size N] [--kernel ELF] FILE [SECTION]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	bool resolve_any = false;
+	bool resolve_any = false, explain = false;
 	size_t this_module_size = kocheck_this_module_size();
-	int i, failed = 0, files = 0;
+	const char *kernel_path = NULL;
+	struct kocheck_kernel kernel;
+	void *kernel_image = NULL;
+	int i, failed = 0;
+	char why[256];
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--resolve-any") == 0) {
 			resolve_any = true;
+		} else if (strcmp(argv[i], "--explain") == 0) {
+			explain = true;
 		} else if (strcmp(argv[i], "--this-module-size") == 0 && i + 1 < argc) {
 			this_module_size = strtoul(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc) {
+			kernel_path = argv[++i];
 		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
@@ -72,22 +91,41 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
+	if (i >= argc || (explain && argc - i > 2))
+		usage();
+	if (kernel_path) {
+		size_t size = 0;
+
+		kernel_image = read_file(kernel_path, &size, why, sizeof(why));
+		if (!kernel_image ||
+		    kocheck_kernel_read(kernel_image, size, &kernel, why, sizeof(why))) {
+			fprintf(stderr, "kocheck: %s: %s\n", kernel_path, why);
+			return 2;
+		}
+	}
 	for (; i < argc; i++) {
-		char why[256];
 		size_t size = 0;
 		void *image = read_file(argv[i], &size, why, sizeof(why));
+		int err = image ? 0 : -EIO;
 
-		files++;
-		if (image && kocheck_image(image, size, this_module_size,
-					   resolve_any, why, sizeof(why)) == 0) {
+		if (!err && explain)
+			err = kocheck_explain(argv[i], image, size, this_module_size,
+					      resolve_any, kernel_path ? &kernel : NULL,
+					      kernel_path, i + 1 < argc ? argv[i + 1] : NULL,
+					      stdout, why, sizeof(why));
+		else if (!err)
+			err = kocheck_image_with(image, size, this_module_size,
+						 resolve_any, kernel_path ? &kernel : NULL,
+						 why, sizeof(why));
+		if (!err && !explain)
 			printf("%s: ok\n", argv[i]);
-		} else {
+		else if (err)
 			printf("%s: error: %s\n", argv[i], why);
-			failed++;
-		}
+		failed += err != 0;
 		free(image);
+		if (explain)
+			break;
 	}
-	if (!files)
-		usage();
+	free(kernel_image);
 	return failed ? 1 : 0;
 }
