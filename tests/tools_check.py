@@ -28,6 +28,9 @@ sys.path.insert(0, str(ROOT / 'tools'))
 import stormlog  # noqa: E402
 
 SAMPLE = ROOT / 'tests' / 'tools' / 'storm-legacy-3.log'
+# A real log: lines 26-201 of the serial log of `make trace SMP=4
+# LOADER=legacy` (the percpu: boot line to "trace: end"), CR LF made LF.
+REAL = ROOT / 'tests' / 'tools' / 'trace-legacy-4.log'
 
 # What the sample says, worked out by hand.
 SAMPLE_STORM = {'loader': 'legacy', 'cpus': 3, 'requests': 6, 'loaded': 2,
@@ -121,13 +124,17 @@ def check_parsers(c):
           stormlog.parse_storm(noise) == {'loader': 'seed', 'cpus': 2, 'failed': 0} and
           stormlog.parse_trace(noise) is None, f'got {stormlog.parse_storm(noise)}')
     # The whole line, as the boot tests want it (tests/storm_checks.py):
-    # every key of the contract, in order; the sample's has one more.
-    line = next(ln for ln in text.splitlines() if ln.startswith('storm: loader='))
-    short = line.replace(' ebusy=1', '')
-    c.add('stormlog: STORM_LINE and whole() take the sample\'s storm line, not one short of a key',
-          re.search(stormlog.STORM_LINE, text, re.M) and stormlog.whole(stormlog.parse_storm(text)) and
+    # every key of the contract, in order.  The hand-made sample's line
+    # is one key short (reserved_demand came later); the real log's is whole.
+    real = REAL.read_text()
+    line = next(ln for ln in real.splitlines() if ln.startswith('storm: loader='))
+    short = line.replace(' ebusy=0', '')
+    c.add('stormlog: STORM_LINE and whole() take a real storm line, not one short of a key',
+          re.search(stormlog.STORM_LINE, real, re.M) and stormlog.whole(stormlog.parse_storm(real)) and
+          stormlog.parse_storm(real)['reserved_demand'] == 12288 and
           not re.search(stormlog.STORM_LINE, short, re.M) and
           not stormlog.whole(stormlog.parse_storm(short)) and
+          not stormlog.whole(stormlog.parse_storm(text)) and
           not stormlog.whole(stormlog.parse_storm(noise)), f'pattern {stormlog.STORM_LINE}')
 
 
@@ -205,10 +212,10 @@ def check_compare(c, out):
     table = md.read_text() if md.exists() else ''
     rows = [ln for ln in table.splitlines() if ln.startswith('| ')]
     header = ('| mode | cpus | requests | loaded | eexist | ebusy | failed | reserved_peak | '
-              'reserved_size | modmem_peak | dup_bytes | elapsed_us | merged |')
+              'reserved_size | modmem_peak | dup_bytes | elapsed_us | merged | reserved_demand |')
     c.add('compare: markdown table, header and one row per log, a crashed boot named',
           rows and rows[0] == header and len(rows) == 1 + len(paths) and
-          '| legacy | 4 | 16 | 4 | 9 | 0 | 3 | 8192 | 8192 | 4000 | 3000 | 400 |  |' in rows and
+          '| legacy | 4 | 16 | 4 | 9 | 0 | 3 | 8192 | 8192 | 4000 | 3000 | 400 |  |  |' in rows and
           any(r.startswith('| seed | 8 | no storm line: see ') for r in rows),
           f'{md}: {rows[:2]}')
     svg = prefix.with_name(prefix.name + '.svg')
