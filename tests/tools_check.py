@@ -163,6 +163,48 @@ def check_trace2svg(c, out):
           status == 1 and 'no trace events (boot with trace=1)' in said, f'status {status}: {said}')
 
 
+def check_timeline(c, out):
+    """tools/timeline.py on the real log: the figures below were read off
+    that log by hand (awk over its trace lines)."""
+    import timeline
+    trace = stormlog.parse_trace(REAL.read_text())
+    order, states = timeline.module_states(trace)
+    acpi = [(st, a, b) for m, st, a, b in states if m == 'acpi_cpufreq']
+    c.add('timeline: module states from listed/state events (legacy lists late)',
+          order == ['acpi_cpufreq', 'coretemp', 'kvm', 'kvm_intel'] and
+          acpi == [('UNFORMED', 290765131, 344768480), ('COMING', 344768480, 403053488),
+                   ('LIVE', 403053488, trace.end_ns)],
+          f'order {order}, acpi_cpufreq {acpi}')
+    first = timeline.first_unformed(trace)
+    c.add('timeline: the first UNFORMED module, who listed it, who waited meanwhile',
+          first == ('acpi_cpufreq', 0, 290765131, 344768480, []), f'got {first}')
+    phases = timeline.allocating_phases(trace)
+    cpu1 = [(m, ph, a, b) for cpu, m, ph, a, b in phases if cpu == 1][:2]
+    totals = timeline.phase_totals(trace)
+    c.add('timeline: allocating cut at modmem_alloc; refused until the failed step',
+          cpu1 == [('acpi_cpufreq', 'module memory', 156996796, 340163801),
+                   ('acpi_cpufreq', 'per-CPU refused', 340163801, 465965984)] and
+          totals['per-CPU refused'][0] == 8 and totals['per-CPU granted'][0] == 7 and
+          'to the name check' not in totals, f'CPU 1 {cpu1}, totals {totals}')
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as e:
+        c.add('timeline: draws the real log', False, f'{e}: install python3-matplotlib (make deps)')
+        return
+    prefix = out / 'timeline-legacy-4'
+    status, said = quiet(timeline.main, [str(REAL), str(prefix)])
+    svg = prefix.with_name(prefix.name + '.svg')
+    c.add('timeline: the real log gives an SVG and a PNG, and the phase report',
+          status == 0 and svg.exists() and '<svg' in svg.read_text() and
+          prefix.with_name(prefix.name + '.png').exists() and
+          re.search(r'per-CPU refused +8 x', said), f'status {status}: {said}')
+    empty = out / 'no-trace.log'
+    empty.write_text('storm: loader=legacy cpus=1\n')
+    status, said = quiet(timeline.main, [str(empty), str(out / 'no-trace-timeline')])
+    c.add('timeline: a log without a trace is refused, saying why',
+          status == 1 and 'no trace events (boot with trace=1)' in said, f'status {status}: {said}')
+
+
 def storm_line(mode, cpus, failed, reserved_peak, modmem_peak):
     return (f'storm: loader={mode} cpus={cpus} requests={4 * cpus} loaded=4 '
             f'eexist={4 * cpus - 4 - failed} ebusy=0 failed={failed} '
@@ -231,6 +273,7 @@ def check(build, report):
     c = Checks(report)
     check_parsers(c)
     check_trace2svg(c, out)
+    check_timeline(c, out)
     check_compare(c, out)
 
 
