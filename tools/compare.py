@@ -184,8 +184,8 @@ def plot(runs, prefix):
     # to many times the chunk; the chunk's size dashed across.
     ax = panels[1]
     values = [demand(r) for r in good if isinstance(demand(r), int) and demand(r) > 0]
-    low = min(values + sizes + [1])
-    high = max(values + sizes + [1])
+    low = min(values + sizes) if values or sizes else 1
+    high = max(values + sizes) if values or sizes else 1
     ax.set_yscale('log', base=2)
     ax.set_ylim(low / 1.5, high * 1.5)
     ticks, t = [], 1
