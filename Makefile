@@ -99,6 +99,7 @@ help:
 	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
 	@echo '  make trace      boot the storm with trace=1 at SMP CPUs under LOADER;'
 	@echo '                  draw $(O)/trace-<mode>.svg/.png (tools/trace2svg.py)'
+	@echo '                  and $(O)/trace-<mode>-timeline.svg/.png (tools/timeline.py)'
 	@echo '  make compare    boot the storm for each loader at 1..64 CPUs (slow);'
 	@echo '                  $(O)/compare.md/.svg/.png (tools/compare.py)'
 	@echo '  make monitor    boot with the monitor on this terminal (Ctrl-A X quits)'
@@ -417,6 +418,7 @@ trace: deps
 	$(Q)$(call storm_boot,$(TRACE).iso,$(SMP),$(TRACE).log) || { \
 		echo "trace: the boot failed (status $$?): see $(TRACE).log" >&2; exit 1; }
 	$(Q)$(PYTHON) tools/trace2svg.py $(TRACE).log $(TRACE)
+	$(Q)$(PYTHON) tools/timeline.py $(TRACE).log $(TRACE)-timeline
 
 # A boot that fails is reported and the others go on; compare.py lists it
 # without figures and exits non-zero.

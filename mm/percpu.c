@@ -66,6 +66,16 @@ static size_t pcpu_static_size, pcpu_reserved_size, pcpu_dyn_size;
 /* Everything below under pcpu_lock. */
 static struct pcpu_global_stats pcpu_stats;
 static size_t pcpu_reserved_cur, pcpu_reserved_max;
+/*
+ * The demand on the reserved chunk: the bytes of the reserved requests in
+ * flight (asked for, not yet granted or refused: waiting for
+ * pcpu_alloc_mutex, or searching) on top of the bytes held.  A refused
+ * request counts until it is refused, so the peak says how much the
+ * concurrent loads wanted at once, which reserved_max, capped by the
+ * chunk's size, cannot.  Invariant: pending is 0 when no reserved
+ * allocation is under way, and then demand = pcpu_reserved_cur.
+ */
+static size_t pcpu_reserved_pending, pcpu_reserved_demand_max;
 static unsigned long pcpu_nr_populated;	/* pages, all units, dynamic chunks */
 static unsigned long pcpu_nr_failures;
 
@@ -283,6 +293,15 @@ void pcpu_balance_workfn(void)
 
 /* ---- allocation --------------------------------------------------- */
 
+/* A new demand peak? (pcpu_lock held) */
+static void pcpu_note_demand(void)
+{
+	size_t demand = pcpu_reserved_cur + pcpu_reserved_pending;
+
+	if (demand > pcpu_reserved_demand_max)
+		pcpu_reserved_demand_max = demand;
+}
+
 static void pcpu_report_failure(size_t size, size_t align, const char *err)
 {
 	unsigned long flags = spin_lock_irqsave(&pcpu_lock);
@@ -326,7 +345,7 @@ static void *pcpu_alloc(size_t size, size_t align, bool reserved,
 	const char *err;
 	unsigned long flags;
 	int off = -1, slot;
-	size_t took;
+	size_t took, pending = 0;
 	void *ptr;
 
 	if (size == 0 || size > pcpu_unit_size || align == 0 ||
@@ -347,6 +366,14 @@ static void *pcpu_alloc(size_t size, size_t align, bool reserved,
 		note = kmalloc(sizeof(*note));	/* none: the map says "?" */
 		if (note)
 			strlcpy(note->name, owner, sizeof(note->name));
+	}
+
+	if (reserved) {		/* in the demand from now until granted or refused */
+		pending = size;
+		flags = spin_lock_irqsave(&pcpu_lock);
+		pcpu_reserved_pending += pending;
+		pcpu_note_demand();
+		spin_unlock_irqrestore(&pcpu_lock, flags);
 	}
 
 	mutex_lock(&pcpu_alloc_mutex);
@@ -398,6 +425,9 @@ area_found:
 		pcpu_reserved_cur += took;
 		if (pcpu_reserved_cur > pcpu_reserved_max)
 			pcpu_reserved_max = pcpu_reserved_cur;
+		pcpu_reserved_pending -= pending;	/* now held, as took */
+		pending = 0;
+		pcpu_note_demand();
 		if (note) {
 			note->offset = off;
 			list_add_tail(&note->list, &pcpu_reserved_owners);
@@ -429,6 +459,11 @@ fail_unlock:
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 fail_unlock_mutex:
 	mutex_unlock(&pcpu_alloc_mutex);
+	if (pending) {		/* refused: out of the demand */
+		flags = spin_lock_irqsave(&pcpu_lock);
+		pcpu_reserved_pending -= pending;
+		spin_unlock_irqrestore(&pcpu_lock, flags);
+	}
 	kfree(note);
 	pcpu_report_failure(size, align, err);
 	return NULL;
@@ -577,6 +612,11 @@ size_t pcpu_reserved_peak(void)
 	return __atomic_load_n(&pcpu_reserved_max, __ATOMIC_RELAXED);
 }
 
+size_t pcpu_reserved_demand_peak(void)
+{
+	return __atomic_load_n(&pcpu_reserved_demand_max, __ATOMIC_RELAXED);
+}
+
 size_t pcpu_reserved_total(void)
 {
 	return pcpu_reserved_size;
@@ -587,6 +627,7 @@ void pcpu_reserved_peak_reset(void)
 	unsigned long flags = spin_lock_irqsave(&pcpu_lock);
 
 	pcpu_reserved_max = pcpu_reserved_cur;
+	pcpu_reserved_demand_max = pcpu_reserved_cur + pcpu_reserved_pending;
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 }
 

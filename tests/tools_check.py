@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT / 'tools'))
 import stormlog  # noqa: E402
 
 SAMPLE = ROOT / 'tests' / 'tools' / 'storm-legacy-3.log'
+# A real log: lines 26-201 of the serial log of `make trace SMP=4
+# LOADER=legacy` (the percpu: boot line to "trace: end"), CR LF made LF.
+REAL = ROOT / 'tests' / 'tools' / 'trace-legacy-4.log'
 
 # What the sample says, read off its lines by hand (not by stormlog).
 SAMPLE_STORM = {'loader': 'legacy', 'cpus': 3, 'requests': 12, 'loaded': 3,
@@ -136,13 +139,18 @@ def check_parsers(c):
           stormlog.parse_storm(noise) == {'loader': 'seed', 'cpus': 2, 'failed': 0} and
           stormlog.parse_trace(noise) is None, f'got {stormlog.parse_storm(noise)}')
     # The whole line, as the boot tests want it (tests/storm_checks.py):
-    # every key of the contract, in order; the sample's has one more.
-    line = next(ln for ln in text.splitlines() if ln.startswith('storm: loader='))
+    # every key of the contract, in order.  The legacy sample's line is
+    # one key short (it was cut before reserved_demand came); the 4-CPU
+    # trace's is whole.
+    real = REAL.read_text()
+    line = next(ln for ln in real.splitlines() if ln.startswith('storm: loader='))
     short = line.replace(' ebusy=0', '')
-    c.add('stormlog: STORM_LINE and whole() take the sample\'s storm line, not one short of a key',
-          re.search(stormlog.STORM_LINE, text, re.M) and stormlog.whole(stormlog.parse_storm(text)) and
+    c.add('stormlog: STORM_LINE and whole() take a real storm line, not one short of a key',
+          re.search(stormlog.STORM_LINE, real, re.M) and stormlog.whole(stormlog.parse_storm(real)) and
+          stormlog.parse_storm(real)['reserved_demand'] == 12288 and
           not re.search(stormlog.STORM_LINE, short, re.M) and
           not stormlog.whole(stormlog.parse_storm(short)) and
+          not stormlog.whole(stormlog.parse_storm(text)) and
           not stormlog.whole(stormlog.parse_storm(noise)), f'pattern {stormlog.STORM_LINE}')
 
 
@@ -168,6 +176,48 @@ def check_trace2svg(c, out):
     empty.write_text('smp: 2 CPUs online\nreboot: Power down\n')
     status, said = quiet(trace2svg.main, [str(empty), str(out / 'no-trace')])
     c.add('trace2svg: a log without a trace is refused, saying why',
+          status == 1 and 'no trace events (boot with trace=1)' in said, f'status {status}: {said}')
+
+
+def check_timeline(c, out):
+    """tools/timeline.py on the real log: the figures below were read off
+    that log by hand (awk over its trace lines)."""
+    import timeline
+    trace = stormlog.parse_trace(REAL.read_text())
+    order, states = timeline.module_states(trace)
+    acpi = [(st, a, b) for m, st, a, b in states if m == 'acpi_cpufreq']
+    c.add('timeline: module states from listed/state events (legacy lists late)',
+          order == ['acpi_cpufreq', 'coretemp', 'kvm', 'kvm_intel'] and
+          acpi == [('UNFORMED', 290765131, 344768480), ('COMING', 344768480, 403053488),
+                   ('LIVE', 403053488, trace.end_ns)],
+          f'order {order}, acpi_cpufreq {acpi}')
+    first = timeline.first_unformed(trace)
+    c.add('timeline: the first UNFORMED module, who listed it, who waited meanwhile',
+          first == ('acpi_cpufreq', 0, 290765131, 344768480, []), f'got {first}')
+    phases = timeline.allocating_phases(trace)
+    cpu1 = [(m, ph, a, b) for cpu, m, ph, a, b in phases if cpu == 1][:2]
+    totals = timeline.phase_totals(trace)
+    c.add('timeline: allocating cut at modmem_alloc; refused until the failed step',
+          cpu1 == [('acpi_cpufreq', 'module memory', 156996796, 340163801),
+                   ('acpi_cpufreq', 'per-CPU refused', 340163801, 465965984)] and
+          totals['per-CPU refused'][0] == 8 and totals['per-CPU granted'][0] == 7 and
+          'to the name check' not in totals, f'CPU 1 {cpu1}, totals {totals}')
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as e:
+        c.add('timeline: draws the real log', False, f'{e}: install python3-matplotlib (make deps)')
+        return
+    prefix = out / 'timeline-legacy-4'
+    status, said = quiet(timeline.main, [str(REAL), str(prefix)])
+    svg = prefix.with_name(prefix.name + '.svg')
+    c.add('timeline: the real log gives an SVG and a PNG, and the phase report',
+          status == 0 and svg.exists() and '<svg' in svg.read_text() and
+          prefix.with_name(prefix.name + '.png').exists() and
+          re.search(r'per-CPU refused +8 x', said), f'status {status}: {said}')
+    empty = out / 'no-trace.log'
+    empty.write_text('storm: loader=legacy cpus=1\n')
+    status, said = quiet(timeline.main, [str(empty), str(out / 'no-trace-timeline')])
+    c.add('timeline: a log without a trace is refused, saying why',
           status == 1 and 'no trace events (boot with trace=1)' in said, f'status {status}: {said}')
 
 
@@ -220,10 +270,10 @@ def check_compare(c, out):
     table = md.read_text() if md.exists() else ''
     rows = [ln for ln in table.splitlines() if ln.startswith('| ')]
     header = ('| mode | cpus | requests | loaded | eexist | ebusy | failed | reserved_peak | '
-              'reserved_size | modmem_peak | dup_bytes | elapsed_us | merged |')
+              'reserved_size | modmem_peak | dup_bytes | elapsed_us | merged | reserved_demand |')
     c.add('compare: markdown table, header and one row per log, a crashed boot named',
           rows and rows[0] == header and len(rows) == 1 + len(paths) and
-          '| legacy | 4 | 16 | 4 | 9 | 0 | 3 | 8192 | 8192 | 4000 | 3000 | 400 |  |' in rows and
+          '| legacy | 4 | 16 | 4 | 9 | 0 | 3 | 8192 | 8192 | 4000 | 3000 | 400 |  |  |' in rows and
           any(r.startswith('| seed | 8 | no storm line: see ') for r in rows),
           f'{md}: {rows[:2]}')
     svg = prefix.with_name(prefix.name + '.svg')
@@ -239,6 +289,7 @@ def check(build, report):
     c = Checks(report)
     check_parsers(c)
     check_trace2svg(c, out)
+    check_timeline(c, out)
     check_compare(c, out)
 
 

@@ -7,11 +7,15 @@ Reads each log's "storm:" line (format in tools/stormlog.py) and writes:
   * PREFIX.md: a markdown table, one row per boot, ordered by mode (oldest
     generation first) and CPUs: mode, cpus, requests, loaded, eexist,
     ebusy, failed, reserved_peak, reserved_size, modmem_peak, dup_bytes,
-    elapsed_us, and any key a newer kernel added;
-  * PREFIX.svg and PREFIX.png: two panels, the reserved per-CPU chunk's
-    peak use and module memory's peak against the CPUs (log2 axis), a
-    line per mode; a red X on runs where a load failed; the reserved
-    chunk's size dashed.
+    elapsed_us, merged, reserved_demand, and any key a newer kernel added;
+  * PREFIX.svg and PREFIX.png: three panels against the CPUs (log2
+    axis), a line per mode: the failed requests; the demand on the
+    reserved per-CPU chunk (reserved_demand: the bytes held plus asked
+    for at once, refused requests included; log2 axis) against the
+    chunk's size, dashed - it grows with the CPUs under legacy and seed
+    and stays at the unique modules' sum under the others, where
+    reserved_peak, capped by the size, cannot tell them apart; and
+    module memory's peak.  A red X on runs where a load failed.
 
 The mode and CPUs come from the storm line; a log without one (a boot
 that crashed or timed out) is still listed, with the mode and CPUs taken
@@ -112,6 +116,14 @@ def byte_step(top):
     return step
 
 
+def demand(run):
+    """The demand on the reserved chunk: reserved_demand (held plus asked
+    for at once, refused requests included), or, from a kernel older than
+    that key, reserved_peak (which cannot pass the chunk's size)."""
+    value = run.get('reserved_demand')
+    return value if isinstance(value, int) else run.get('reserved_peak')
+
+
 def plot(runs, prefix):
     """Write prefix.svg and prefix.png; returns their paths."""
     import matplotlib
@@ -119,7 +131,7 @@ def plot(runs, prefix):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.ticker import (FixedLocator, FuncFormatter,
-                                   MultipleLocator, NullLocator)
+                                   MaxNLocator, MultipleLocator, NullLocator)
 
     matplotlib.rcParams['svg.hashsalt'] = 'mkernel'
     good = [r for r in runs if 'missing' not in r and isinstance(r.get('cpus'), int)
@@ -131,19 +143,25 @@ def plot(runs, prefix):
     cpus = sorted({r['cpus'] for r in good})
     sizes = sorted({r['reserved_size'] for r in good
                     if isinstance(r.get('reserved_size'), int)})
+    old = any(not isinstance(r.get('reserved_demand'), int) for r in good)
 
-    fig, panels = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig, panels = plt.subplots(1, 3, figsize=(16, 5))
     byte_format = FuncFormatter(lambda v, _: stormlog.human_bytes(int(v)))
-    for ax, key, label in ((panels[0], 'reserved_peak', 'reserved per-CPU chunk, peak use'),
-                           (panels[1], 'modmem_peak', 'module memory, peak')):
+    figures = (
+        (panels[0], lambda r: r.get('failed'), 'failed requests'),
+        (panels[1], demand, 'demand on the reserved per-CPU chunk\n'
+         '(held + asked for at once, refused included)'
+         + ('\n(reserved_peak where a log has no reserved_demand)' if old else '')),
+        (panels[2], lambda r: r.get('modmem_peak'), 'module memory, peak'))
+    for ax, get, label in figures:
         for mode in modes:
-            pts = [(r['cpus'], r[key]) for r in good
-                   if r['mode'] == mode and isinstance(r.get(key), int)]
+            pts = [(r['cpus'], get(r)) for r in good
+                   if r['mode'] == mode and isinstance(get(r), int)]
             if pts:
                 ax.plot([x for x, _ in pts], [y for _, y in pts],
                         **MODE_STYLES.get(mode, OTHER_STYLE))
-        bad = [(r['cpus'], r[key]) for r in good
-               if isinstance(r.get(key), int) and isinstance(r.get('failed'), int)
+        bad = [(r['cpus'], get(r)) for r in good
+               if isinstance(get(r), int) and isinstance(r.get('failed'), int)
                and r['failed'] > 0]
         if bad:
             ax.plot([x for x, _ in bad], [y for _, y in bad], linestyle='none',
@@ -155,14 +173,40 @@ def plot(runs, prefix):
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f'{v:g}'))
         ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel('CPUs (each loads every module at once)')
-        top = max([r[key] for r in good if isinstance(r.get(key), int)] +
-                  (sizes if key == 'reserved_peak' else []) + [1]) * 1.15
-        ax.set_ylim(0, top)
-        ax.yaxis.set_major_locator(MultipleLocator(byte_step(top)))
-        ax.yaxis.set_major_formatter(byte_format)
         ax.grid(True, alpha=0.3)
+
+    # Failed requests: a count from 0.
+    top = max([r['failed'] for r in good if isinstance(r.get('failed'), int)] + [1])
+    panels[0].set_ylim(-0.04 * top, top * 1.15)
+    panels[0].yaxis.set_major_locator(MaxNLocator(integer=True))
+
+    # The demand: a log2 axis, since it goes from the unique modules' sum
+    # to many times the chunk; the chunk's size dashed across.
+    ax = panels[1]
+    values = [demand(r) for r in good if isinstance(demand(r), int) and demand(r) > 0]
+    low = min(values + sizes) if values or sizes else 1
+    high = max(values + sizes) if values or sizes else 1
+    ax.set_yscale('log', base=2)
+    ax.set_ylim(low / 1.5, high * 1.5)
+    ticks, t = [], 1
+    while t <= high * 1.5:
+        if t >= low / 1.5:
+            ticks.append(t)
+        t *= 2
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(byte_format)
     for size in sizes:
-        panels[0].axhline(size, linestyle='--', color='#555555')
+        ax.axhline(size, linestyle='--', color='#555555')
+        ax.text(min(cpus or [1]), size * 1.05, f'reserved_size {stormlog.human_bytes(size)}',
+                fontsize='small', color='#555555', va='bottom')
+
+    ax = panels[2]
+    top = max([r['modmem_peak'] for r in good if isinstance(r.get('modmem_peak'), int)]
+              + [1]) * 1.15
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_locator(MultipleLocator(byte_step(top)))
+    ax.yaxis.set_major_formatter(byte_format)
 
     handles = [Line2D([], [], label=f'loader={m}', **MODE_STYLES.get(m, OTHER_STYLE))
                for m in modes]
@@ -177,7 +221,7 @@ def plot(runs, prefix):
     fig.suptitle('Module loader generations: one load per CPU of every module'
                  + (f'\n(boots without a storm line, left out: {missing})' if missing else ''),
                  fontsize='medium')
-    fig.tight_layout(rect=(0, 0, 0.85, 1))
+    fig.tight_layout(rect=(0, 0, 0.88, 1))
 
     return stormlog.save_figure(fig, prefix)
 

@@ -9,7 +9,8 @@ The kernel prints, at the end of the storm (a stable line: scripts read it):
 
   storm: loader=MODE cpus=N requests=R loaded=L eexist=E ebusy=B failed=F
          reserved_peak=BYTES reserved_size=BYTES modmem_peak=BYTES
-         dup_bytes=BYTES elapsed_us=US                    (one line)
+         dup_bytes=BYTES elapsed_us=US merged=M
+         reserved_demand=BYTES                            (one line)
 
 and, with trace=1, what every CPU did (kernel/module/trace.c):
 
@@ -40,7 +41,7 @@ MODES = ('legacy', 'seed', 'unformed', 'idempotent')
 # The storm line's keys, in the order of the output contract.
 STORM_KEYS = ('loader', 'cpus', 'requests', 'loaded', 'eexist', 'ebusy',
               'failed', 'reserved_peak', 'reserved_size', 'modmem_peak',
-              'dup_bytes', 'elapsed_us')
+              'dup_bytes', 'elapsed_us', 'merged', 'reserved_demand')
 # The storm line in full, as a regex for re.search(STORM_LINE, log, re.M):
 # every key above, in that order, the loader's name a word and the rest
 # numbers; keys added later may follow.  parse_storm() reads any storm

@@ -347,7 +347,7 @@ struct storm_result {
 	const char *loader;
 	unsigned int cpus, rounds_run;
 	unsigned long requests, loaded, eexist, ebusy, failed, merged;
-	size_t reserved_peak, reserved_size;
+	size_t reserved_peak, reserved_size, reserved_demand;
 	uint64_t modmem_peak, dup_bytes, elapsed_us;
 	bool interrupted;
 };

@@ -129,9 +129,13 @@ void *__alloc_reserved_percpu_owner(size_t size, size_t align,
 void free_percpu(void *ptr);
 
 /* The reserved chunk's use in bytes: now, the most since boot (or the
- * last reset), and its size.  The storm reports reserved_peak. */
+ * last reset), and its size.  The storm reports reserved_peak.  The
+ * demand peak is the most bytes held plus asked for at once, counting
+ * requests that were refused (the storm's reserved_demand); the same
+ * reset clears both peaks. */
 size_t pcpu_reserved_used(void);
 size_t pcpu_reserved_peak(void);
+size_t pcpu_reserved_demand_peak(void);
 void pcpu_reserved_peak_reset(void);
 size_t pcpu_reserved_total(void);
 

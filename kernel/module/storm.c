@@ -13,10 +13,13 @@
  *
  *	storm: loader=MODE cpus=N requests=R loaded=L eexist=E ebusy=B
  *	       failed=F reserved_peak=B reserved_size=B modmem_peak=B
- *	       dup_bytes=B elapsed_us=US merged=M
+ *	       dup_bytes=B elapsed_us=US merged=M reserved_demand=B
  *
  * (on one line).  Every figure is counted where it happens: outcomes by
- * the workers, reserved_peak by the per-CPU allocator (mm/percpu.c),
+ * the workers, reserved_peak and reserved_demand (the most bytes held
+ * plus asked for at once, refused requests included: what the loads
+ * wanted, which reserved_peak, capped by the chunk, cannot show) by the
+ * per-CPU allocator (mm/percpu.c),
  * modmem_peak and dup_bytes by load_module()'s accounting, elapsed_us
  * from the barrier's release to the last outcome.  merged counts the
  * requests loader=idempotent answered with another request's result; one
@@ -330,16 +333,18 @@ static bool storm_wait(struct task_struct **workers)
  * (tools/stormlog.py's STORM_KEYS reads them, in this order; keys may be
  * added at the end, never renamed):
  *   loader cpus requests loaded eexist ebusy failed reserved_peak
- *   reserved_size modmem_peak dup_bytes elapsed_us, then merged.
+ *   reserved_size modmem_peak dup_bytes elapsed_us, then merged,
+ *   reserved_demand.
  */
 static void storm_print_line(const struct storm_result *r)
 {
-	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu\n",
+	pr_info("storm: loader=%s cpus=%u requests=%lu loaded=%lu eexist=%lu ebusy=%lu failed=%lu reserved_peak=%zu reserved_size=%zu modmem_peak=%llu dup_bytes=%llu elapsed_us=%llu merged=%lu reserved_demand=%zu\n",
 		r->loader, r->cpus, r->requests, r->loaded, r->eexist,
 		r->ebusy, r->failed, r->reserved_peak, r->reserved_size,
 		(unsigned long long)r->modmem_peak,
 		(unsigned long long)r->dup_bytes,
-		(unsigned long long)r->elapsed_us, r->merged);
+		(unsigned long long)r->elapsed_us, r->merged,
+		r->reserved_demand);
 }
 
 /*
@@ -427,6 +432,7 @@ static int storm_round(unsigned int round, const struct storm_opts *o,
 		.failed = counts.failed, .merged = counts.merged,
 		.reserved_peak = pcpu_reserved_peak(),
 		.reserved_size = pcpu_reserved_total(),
+		.reserved_demand = pcpu_reserved_demand_peak(),
 		.modmem_peak = st.modmem_peak, .dup_bytes = st.dup_bytes,
 		.elapsed_us = (storm_t_last - storm_t0) / 1000,
 	};
