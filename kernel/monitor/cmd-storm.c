@@ -130,15 +130,16 @@ static int storm_compare(int argc, char **argv)
 	}
 	mon_printf("storm compare: %u CPUs, %u round%s each\n", res[0].cpus,
 		   o.rounds, o.rounds == 1 ? "" : "s");
-	mon_printf("%-10s %8s %6s %6s %5s %6s %13s %13s %11s %9s %10s %6s\n",
+	mon_printf("%-10s %8s %6s %6s %5s %6s %13s %13s %15s %11s %9s %10s %6s\n",
 		   "loader", "requests", "loaded", "eexist", "ebusy", "failed",
-		   "reserved_peak", "reserved_size", "modmem_peak", "dup_bytes",
-		   "elapsed_us", "merged");
+		   "reserved_peak", "reserved_size", "reserved_demand",
+		   "modmem_peak", "dup_bytes", "elapsed_us", "merged");
 	for (unsigned int i = 0; i < n; i++)
-		mon_printf("%-10s %8lu %6lu %6lu %5lu %6lu %13zu %13zu %11llu %9llu %10llu %6lu\n",
+		mon_printf("%-10s %8lu %6lu %6lu %5lu %6lu %13zu %13zu %15zu %11llu %9llu %10llu %6lu\n",
 			   res[i].loader, res[i].requests, res[i].loaded,
 			   res[i].eexist, res[i].ebusy, res[i].failed,
 			   res[i].reserved_peak, res[i].reserved_size,
+			   res[i].reserved_demand,
 			   (unsigned long long)res[i].modmem_peak,
 			   (unsigned long long)res[i].dup_bytes,
 			   (unsigned long long)res[i].elapsed_us,
