@@ -19,7 +19,11 @@ It runs, and counts as one test each:
     every KTAP case the kernel printed (the catalogue: tests/boots.py;
     the runner: tests/harness.py);
   * the storm under every loader generation and CPU count, and what its
-    figures must show across them (tests/storm_checks.py).
+    figures must show across them (tests/storm_checks.py);
+  * the README and every docs/*.md against the code: paths, functions
+    and symbols, make targets and variables, command-line keys, quoted
+    kernel output (tests/docs_check.py; last, so that the serial logs of
+    this run's boots count as real logs).
 The boots use TCG unless --accel says otherwise; --kvm runs the KVM
 boots (make test-kvm) instead, each check skipped where KVM cannot run
 our image.  It prints "ok - name", "not ok - name: why" or
@@ -40,6 +44,7 @@ sys.path.insert(0, str(ROOT / 'tests'))
 import accel_check  # noqa: E402
 import boots  # noqa: E402
 import clang_check  # noqa: E402
+import docs_check  # noqa: E402
 import host_check  # noqa: E402
 import modules_check  # noqa: E402
 import tools_check  # noqa: E402
@@ -129,6 +134,8 @@ def main():
         qemu_tests(build, report, args.jobs, 'test', args.boots, args.accel)
         if not args.boots or re.search(args.boots, 'storm-'):
             storm_checks(build, report)
+    if not args.qemu_only:
+        docs_check.check(build, report)
     return report.summary()
 
 
