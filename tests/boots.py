@@ -610,8 +610,9 @@ def boots(build, accel='tcg'):
         # it loaded), then at the prompt (rmmod, modprobe); and its
         # exercise (c): init made to fail once, a waiter retries and loads.
         Boot('write-a-module', f'{common} monitor storm=hello', smp=4,
-             session=['rmmod hello', 'modprobe hello', 'poweroff'],
+             session=['rmmod hello', 'modprobe hello', 'modinfo hello', 'poweroff'],
              expect=[r'^hello: 4 CPUs said hello \(count 4\)$',
+                     r'^description: +Hello from every CPU \(docs/write-a-module\.md\)$',
                      r'^module: hello loaded \(\d+ bytes core, 8 bytes per-CPU\)$',
                      r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=3 ebusy=0 failed=0 '
                      r'reserved_peak=8 reserved_size=8192 ',
