@@ -323,9 +323,30 @@ def percpu_reserved(log):
     return (m.group(0), int(m.group(1))) if m else (None, None)
 
 
+def figures(kernel, log):
+    """The outcomes and storm time in a boot's log: {requests, loaded,
+    eexist, ebusy, failed, storm_us} (None for a figure not given), or
+    None when the log has no outcome line.  Linux's from our init's
+    summary line (the last one), ours from the storm line."""
+    if kernel == 'linux':
+        m = None
+        for m in SUMMARY_LINE.finditer(log):
+            pass
+        found = stormlog.parse_kv(m.group(1)) if m else None
+    else:
+        found = stormlog.parse_storm(log)
+        if found:
+            found['storm_us'] = found.get('elapsed_us')
+    if not found:
+        return None
+    return {key: found.get(key) if isinstance(found.get(key), int) else None
+            for key in ('requests', 'loaded', 'eexist', 'ebusy', 'failed', 'storm_us')}
+
+
 def boot(kernel, args, cpus, mem, out):
-    """One boot; its figures as a dict (None for a boot that gave none)
-    and its log in out/KERNEL-smpN.log."""
+    """One boot: a row of its figures (figures(), the wall time, the
+    percpu: line; 'problem' says why when it gave none), and its log in
+    out/KERNEL-smpN.log."""
     cmd, env = qemu(args, cpus, mem)
     bound = linux_timeout(cpus) if kernel == 'linux' else boot_timeout('bios', cpus)
     log_path = out / f'{kernel}-smp{cpus}.log'
@@ -335,24 +356,14 @@ def boot(kernel, args, cpus, mem, out):
     log_path.write_text(log)
     row = {'kernel': kernel, 'cpus': cpus, 'wall_s': round(seconds, 2), 'status': status}
     row['percpu'], row['reserved'] = percpu_reserved(log)
-    if kernel == 'linux':
-        m = None
-        for m in SUMMARY_LINE.finditer(log):
-            pass
-        figures = stormlog.parse_kv(m.group(1)) if m else None
-    else:
-        figures = stormlog.parse_storm(log)
-        if figures:
-            figures['storm_us'] = figures.get('elapsed_us')
+    found = figures(kernel, log)
     if status is None:
         row['problem'] = f'timed out after {bound} s'
-    elif not figures:
+    elif not found:
         last = (log.strip().splitlines() or ['(no output)'])[-1][-120:]
         row['problem'] = f'no outcomes (status {status}); last line: {last}'
-    if figures:
-        for key in ('requests', 'loaded', 'eexist', 'ebusy', 'failed', 'storm_us'):
-            value = figures.get(key)
-            row[key] = value if isinstance(value, int) else None
+    if found:
+        row.update(found)
     return row
 
 
