@@ -278,7 +278,8 @@ def unpacked(deb, wanted):
 
 def prepare_linux(build, out):
     """vmlinuz and the initramfs, from the cached packages; returns
-    (vmlinuz path, initramfs path, a description of the kernel)."""
+    (vmlinuz path, initramfs path, a description of the kernel, its
+    name in the table)."""
     cache = build / 'compare-linux' / 'debs'
     name, version, deb = fetch(META_PACKAGE, cache)
     _, _, bb_deb = fetch(BUSYBOX_PACKAGE, cache)
@@ -293,7 +294,9 @@ def prepare_linux(build, out):
     initramfs = out / 'linux-initramfs.cpio'
     initramfs.write_bytes(linux_initramfs(busybox, files['irqbypass.ko'], files['kvm.ko']))
     kvm = files['kvm.ko']
-    return vmlinuz, initramfs, f'{name} {version} (kvm.ko: {len(kvm)} bytes{relocations(kvm)})'
+    about = f'{name} {version} (kvm.ko: {len(kvm)} bytes{relocations(kvm)})'
+    # "6.1.192-3" is Linux 6.1: what the table calls it.
+    return vmlinuz, initramfs, about, 'Linux ' + '.'.join(re.split(r'[.-]', version)[:2])
 
 
 def relocations(module):
@@ -397,12 +400,12 @@ def cell(value, fmt='{}'):
     return '-' if value is None else fmt.format(value)
 
 
-def table(rows, linux_name, ours_name, load):
+def table(rows, linux_label, linux_name, ours_name, load):
     head = ('| CPUs | kernel | loaded | EEXIST | EBUSY | failed | wall | storm '
             '| reserved (rN) | `percpu:` boot line |')
     lines = [head, '|' + '---:|:---|' + '---:|' * 7 + ':---|']
     for r in rows:
-        name = 'Linux 6.1' if r['kernel'] == 'linux' else 'ours (unformed)'
+        name = linux_label if r['kernel'] == 'linux' else 'ours (unformed)'
         storm = None if r.get('storm_us') is None else r['storm_us'] / 1e6
         lines.append('| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |'.format(
             r['cpus'], name, cell(r.get('loaded')), cell(r.get('eexist')), cell(r.get('ebusy')),
@@ -456,7 +459,7 @@ def main(argv=None):
             print(f'compare-linux: {tool} missing: this needs Debian\'s tools', file=sys.stderr)
             return 1
     try:
-        vmlinuz, initramfs, linux_name = prepare_linux(build, out)
+        vmlinuz, initramfs, linux_name, linux_label = prepare_linux(build, out)
         iso, ours_name = ours_image(build, out, args.cmdline)
     except Failure as e:
         print(f'compare-linux: {e}', file=sys.stderr)
@@ -468,7 +471,7 @@ def main(argv=None):
         ap.error(f'--kernels "{args.kernels}": linux, ours or both')
     load_before = os.getloadavg()[0]
     rows = [boot(k, how[k], n, args.mem, out) for n in cpus for k in kernels]
-    text = table(rows, linux_name, ours_name, (load_before, os.getloadavg()[0]))
+    text = table(rows, linux_label, linux_name, ours_name, (load_before, os.getloadavg()[0]))
     (out / 'table.md').write_text(text)
     print()
     print(text, end='')
