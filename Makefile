@@ -82,7 +82,7 @@ HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
 	test-long test-bochs test-kvm deps-bochs fuzz bench trace compare monitor \
-	check-format
+	check-format compare-linux
 
 all: iso
 
@@ -92,7 +92,7 @@ help:
 	@echo '  make test       host unit tests and QEMU boot tests; ends "N passed, N failed"'
 	@echo '  make test-host  only the host unit tests (ASan/UBSan)'
 	@echo '  make test-qemu  only the QEMU boot tests'
-	@echo '  make test-long  slow boots: 255 CPUs, and bochs with an x2APIC'
+	@echo '  make test-long  slow boots: 255 CPUs, bochs with an x2APIC, Linux beside ours'
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make test-kvm   SMP, x2APIC and storm boots under KVM (skipped where KVM fails)'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
@@ -102,6 +102,8 @@ help:
 	@echo '                  and $(O)/trace-<mode>-timeline.svg/.png (tools/timeline.py)'
 	@echo '  make compare    boot the storm for each loader at 1..64 CPUs (slow);'
 	@echo '                  $(O)/compare.md/.svg/.png (tools/compare.py)'
+	@echo '  make compare-linux  Debian'"'"'s Linux 6.1 and ours, N concurrent kvm loads,'
+	@echo '                  at LINUX_CPUS CPUs (fetches packages; tools/compare-linux.py)'
 	@echo '  make monitor    boot with the monitor on this terminal (Ctrl-A X quits)'
 	@echo '  make iso        the hybrid BIOS/UEFI, CD/USB image: $(ISO)'
 	@echo '  make kernel     the kernel ELF: $(KERNEL)'
@@ -115,6 +117,7 @@ help:
 	@echo '  INITRD_EXTRA=dir  add dir'"'"'s tree to the initrd'
 	@echo '  LOADER=legacy|seed|unformed|idempotent (make trace; default unformed)'
 	@echo '  STORM_MODES="$(STORM_LOADERS)" STORM_CPUS="$(STORM_CPUS)" (make compare)'
+	@echo '  LINUX_CPUS="$(LINUX_CPUS)" (make compare-linux)'
 	@echo '  CC=clang CROSS_COMPILE=x86_64-linux-gnu- O=builddir V=1'
 
 deps:
@@ -433,6 +436,20 @@ compare: deps
 		done; \
 	done
 	$(Q)$(PYTHON) tools/compare.py --out $(O)/compare $(COMPARE_LOGS)
+
+# ---- Debian's Linux beside ours ------------------------------------------
+#
+# The same storm of kvm loads under Debian's Linux 6.1 (its linux-image
+# and busybox-static, fetched by apt-get download into $(O)/compare-linux/
+# debs/) and under ours (loader=unformed storm=kvm), in the same QEMU, at
+# each of LINUX_CPUS; one table.  Figures, not a test (make test-long
+# checks the outcomes at 8 CPUs).
+LINUX_CPUS	?= 1 8 32 64
+
+compare-linux: deps
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(PYTHON) tools/compare-linux.py --build $(O) --cpus "$(LINUX_CPUS)" \
+		--mem $(STORM_MEM) --cmdline "$(CMDLINE)" --json $(O)/compare-linux/table.json
 
 deps-bochs: deps
 	$(Q)tools/deps.sh bochs

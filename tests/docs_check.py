@@ -111,6 +111,7 @@ BUILD_OUTPUTS = {
     r'build/test(/[^/]+)?': 'tests/harness.py',
     r'build/clang(/.*)?': 'tests/clang_check.py',
     r'build/compare/.*': 'tools/compare.py',
+    r'build/compare-linux(/.*)?': 'tools/compare-linux.py',
 }
 EXTENSIONS = ('c', 'h', 'asm', 'inc', 'py', 'sh', 'md', 'ld', 'cfg', 'conf',
               'ko', 'o', 'elf', 'cpio', 'iso', 'svg', 'png', 'log', 'txt',

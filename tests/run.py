@@ -20,6 +20,8 @@ It runs, and counts as one test each:
     the runner: tests/harness.py);
   * the storm under every loader generation and CPU count, and what its
     figures must show across them (tests/storm_checks.py);
+  * with --long only: Debian's Linux 6.1 beside ours at 8 CPUs, the same
+    outcomes of the kvm storm (tests/linux_check.py; it fetches packages).
   * the README and every docs/*.md against the code: paths, functions
     and symbols, make targets and variables, command-line keys, quoted
     kernel output (tests/docs_check.py; last, so that the serial logs of
@@ -46,6 +48,7 @@ import boots  # noqa: E402
 import clang_check  # noqa: E402
 import docs_check  # noqa: E402
 import host_check  # noqa: E402
+import linux_check  # noqa: E402
 import modules_check  # noqa: E402
 import tools_check  # noqa: E402
 from harness import Report, kvm_verdicts, run_boot, skip_boot  # noqa: E402
@@ -73,7 +76,8 @@ def qemu_tests(build, report, jobs, which, only=None, accel='tcg'):
     chosen = target_boots(build, which, accel)
     if only:
         chosen = [b for b in chosen if re.search(only, b.name)]
-        if not chosen:
+        # make test-long's Linux comparison is no boot of this list.
+        if not chosen and not (which == 'long' and re.search(only, 'linux-compare')):
             report.add(f'qemu: boots matching /{only}/', False, 'none')
     verdicts = {}
     if which == 'kvm':
@@ -113,6 +117,8 @@ def main():
     if args.long or args.bochs or args.kvm:
         which = 'long' if args.long else 'bochs' if args.bochs else 'kvm'
         ran = qemu_tests(build, report, args.jobs, which, args.boots, args.accel)
+        if args.long and (not args.boots or re.search(args.boots, 'linux-compare')):
+            linux_check.check(build, report)
         if args.kvm and (not args.boots or re.search(args.boots, 'kvm-storm-')):
             if ran:
                 storm_checks(build, report, prefix='kvm-')

@@ -13,15 +13,22 @@ tools/compare.py (make trace, make compare).
     no trace refused;
   * compare reads storm lines of several modes and CPU counts (written
     here) and a log without one: the rows, their order, the markdown
-    table, the pictures, and the exit status.
+    table, the pictures, and the exit status;
+  * compare-linux (make compare-linux), without its boots: the
+    initramfs it writes, as GNU cpio lists and extracts it (the console
+    a character device 5,1, the init script), the figures it reads from
+    real logs of both kernels (tests/tools/compare-linux-smp8-*.log), and
+    its verdict on outcomes that agree and that do not.
 
 Run alone: tests/tools_check.py [BUILD]; tests/run.py calls check().  Needs
 python3-matplotlib for the pictures (tools/deps.sh); a few seconds.
 """
 import contextlib
+import importlib.util
 import io
 import pathlib
 import re
+import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -283,6 +290,50 @@ def check_compare(c, out):
           'seed-smp8.log: no storm line' in said, f'status {status}: {said.strip()[-200:]}')
 
 
+def load_compare_linux():
+    """tools/compare-linux.py as a module (its name has a hyphen)."""
+    spec = importlib.util.spec_from_file_location('compare_linux', ROOT / 'tools' / 'compare-linux.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_compare_linux(c, out):
+    cl = load_compare_linux()
+    archive = out / 'compare-linux-initramfs.cpio'
+    archive.write_bytes(cl.linux_initramfs(b'busybox', b'irqbypass', b'kvm'))
+    listing = subprocess.run(['cpio', '-itv', '--quiet'], stdin=archive.open('rb'),
+                             capture_output=True, text=True, timeout=30)
+    rows = {ln.split()[-1]: ln for ln in listing.stdout.splitlines() if ln.split()}
+    console = rows.get('dev/console', '')
+    c.add('compare-linux: its initramfs, as GNU cpio lists it: the console a character device 5,1',
+          listing.returncode == 0 and console.startswith('c') and re.search(r'\b5,\s*1\b', console) and
+          {'init', 'bin/busybox', 'lib/modules/kvm.ko', 'lib/modules/irqbypass.ko',
+           'dev/null', 'dev/kmsg'} <= set(rows),
+          f'status {listing.returncode}: {listing.stderr.strip()[-200:]} {sorted(rows)}')
+    init = subprocess.run(['cpio', '-i', '--quiet', '--to-stdout', 'init'], stdin=archive.open('rb'),
+                          capture_output=True, timeout=30)
+    c.add('compare-linux: its init script comes out of the archive as written',
+          init.returncode == 0 and init.stdout == cl.INIT.encode(), f'status {init.returncode}')
+
+    # Real logs, cut from real boots at 8 CPUs.
+    linux = cl.figures('linux', (ROOT / 'tests/tools/compare-linux-smp8-linux.log').read_text())
+    ours = cl.figures('ours', (ROOT / 'tests/tools/compare-linux-smp8-ours.log').read_text())
+    want = {'requests': 8, 'loaded': 1, 'eexist': 7, 'ebusy': 0, 'failed': 0}
+    c.add('compare-linux: outcomes and storm time from both kernels\' logs',
+          linux and ours and all(linux[k] == v and ours[k] == v for k, v in want.items()) and
+          linux['storm_us'] > 0 and ours['storm_us'] > 0, f'Linux {linux}, ours {ours}')
+    c.add('compare-linux: no figures from a log without an outcome line',
+          cl.figures('linux', 'Kernel panic - not syncing: oops\n') is None and
+          cl.figures('ours', 'smp: 8 CPUs online\n') is None)
+    row = dict(want, cpus=8)
+    same = cl.agreement([dict(row, kernel='linux'), dict(row, kernel='ours')])
+    differ = cl.agreement([dict(row, kernel='linux'), dict(row, kernel='ours', eexist=6, failed=1)])
+    c.add('compare-linux: outcomes that agree are the same, others differ',
+          [v[:2] for v in same] == [(8, True)] and [v[:2] for v in differ] == [(8, False)],
+          f'{same} {differ}')
+
+
 def check(build, report):
     out = pathlib.Path(build) / 'test' / 'tools'
     out.mkdir(parents=True, exist_ok=True)
@@ -291,6 +342,7 @@ def check(build, report):
     check_trace2svg(c, out)
     check_timeline(c, out)
     check_compare(c, out)
+    check_compare_linux(c, out)
 
 
 class _Print:

@@ -2,6 +2,10 @@
 # tools/run-qemu.sh - boot an image in QEMU the way a PC would.
 #
 #   --iso FILE            the hybrid image (tools/mkiso.sh)
+#   --linux BZIMAGE --initrd FILE --append CMDLINE
+#                         instead of an image: QEMU's own loader boots a
+#                         Linux kernel (-kernel/-initrd/-append), on the
+#                         same machine as ours (make compare-linux)
 #   --smp N --mem SIZE    CPUs and memory (default 4, 512M)
 #   --firmware bios|uefi  SeaBIOS, or OVMF (UEFI) from Debian's ovmf
 #   --boot cd|usb         a CD-ROM on SATA, or a USB stick on an xHCI
@@ -41,12 +45,15 @@
 # rewrites the verdict, so the next auto run chooses TCG.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-iso= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
+iso= linux= linux_initrd= linux_append= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
 machine=
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift 2 ;;
+	--linux) linux=$2; shift 2 ;;
+	--initrd) linux_initrd=$2; shift 2 ;;
+	--append) linux_append=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--firmware) firmware=$2; shift 2 ;;
@@ -62,7 +69,14 @@ while [ $# -gt 0 ]; do
 	*) echo "run-qemu: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ -f "$iso" ] || { echo "run-qemu: no image '$iso' (make iso)" >&2; exit 2; }
+if [ -n "$linux" ]; then
+	[ -f "$linux" ] || { echo "run-qemu: no kernel '$linux'" >&2; exit 2; }
+	[ -z "$linux_initrd" ] || [ -f "$linux_initrd" ] ||
+		{ echo "run-qemu: no initrd '$linux_initrd'" >&2; exit 2; }
+	[ "$accel" != auto ] || { echo "run-qemu: --linux wants --accel tcg|kvm" >&2; exit 2; }
+else
+	[ -f "$iso" ] || { echo "run-qemu: no image '$iso' (make iso)" >&2; exit 2; }
+fi
 case $firmware in
 bios|uefi) ;;
 *) echo "run-qemu: --firmware bios|uefi, not '$firmware'" >&2; exit 2 ;;
@@ -142,7 +156,13 @@ if [ "$firmware" = uefi ]; then
 		-drive "if=pflash,format=raw,file=$tmp/vars.fd"
 fi
 
+if [ -n "$linux" ]; then
+	set -- "$@" -kernel "$linux" ${linux_initrd:+-initrd "$linux_initrd"} \
+		-append "$linux_append"
+	boot=none
+fi
 case $boot in
+none) ;;
 cd)
 	set -- "$@" -drive "file=$iso,media=cdrom,if=none,id=cd0,readonly=on" \
 		-device ide-cd,drive=cd0,bootindex=0
