@@ -518,7 +518,14 @@ static int pcpu_find_block_fit(struct pcpu_chunk *chunk, int bits,
 			     rs < bend;
 			     rs = pcpu_find_next_zero_bit(chunk->alloc_map,
 							  bend, re)) {
+				/* Look no further than the fit needs: a
+				 * scan to the run's end would cost the
+				 * whole free tail of the chunk. */
+				int need = ((rs + align_bits - 1) &
+					    ~(align_bits - 1)) + bits;
+
 				re = pcpu_find_next_bit(chunk->alloc_map,
+							need < nbits ? need :
 							nbits, rs);
 				s = fit_in_run(rs, re, bits, align_bits);
 				if (s >= 0)
