@@ -21,13 +21,20 @@
  * the next block's left_free; a block is searched inside only when its
  * contig_hint says n bits can be there.  Full blocks cost one comparison.
  *
- After a change the hints are kept exact, rescanning as little as
- * possible: an allocation rescans a block only when it cuts the block's
- * largest run (pcpu_block_refresh: 1024 bits), and the block summaries
- * only when it cuts the chunk's largest run (pcpu_chunk_refresh_hint); a
- * free merges its bits into one free run, which can only make the hints
- * it touches larger (pcpu_block_update_free).  Linux >= 5.4 adds a "scan hint" per block to
- * avoid more of those passes; we do without.
+ * After a change the hints are kept exact, rescanning as little as
+ * possible.  A free touches only the blocks its bits lie in: the ends of
+ * the merged free run come from those blocks' hints (left_free,
+ * right_free, contig_hint) or a scan bounded by the block, and the run
+ * is carried across block edges through the neighbours' edge hints, so
+ * its cost does not depend on the order of the frees
+ * (pcpu_block_update_free, pcpu_chunk_extend_run).  An allocation that
+ * cuts a block's or the chunk's largest run first tries what is cheap:
+ * the piece left is the only run, or another run as long as the old one
+ * is found after the cut; only then is the block rescanned
+ * (pcpu_block_refresh: 1024 bits) or the block summaries walked
+ * (pcpu_chunk_refresh_hint).  Linux >= 5.4 keeps a "scan hint" per
+ * block for the same purpose, and lets the chunk's hint fall short by
+ * up to a block after a free; we keep every hint exact instead.
  *
  * Simplification admitted: offsets and sizes are ints (a chunk is far
  * below 2 GiB).
@@ -117,6 +124,25 @@ static int find_prev_bit(const unsigned long *map, int before)
 	return -1;
 }
 
+/* The last set bit in [lo, before), or lo - 1. */
+static int find_prev_bit_bounded(const unsigned long *map, int lo, int before)
+{
+	int i = before - 1;
+
+	while (i >= lo) {
+		unsigned long w = map[i / BPL];
+		int sh = BPL - 1 - (i % BPL);
+
+		w <<= sh;	/* bit i to the top */
+		if (w) {
+			i -= __builtin_clzl(w);
+			return i >= lo ? i : lo - 1;
+		}
+		i = (i / BPL) * BPL - 1;
+	}
+	return lo - 1;
+}
+
 /* ---- block and chunk hints ----------------------------------------- */
 
 /* Recompute one block's summary from its bits. */
@@ -181,6 +207,23 @@ static void pcpu_chunk_refresh_hint(struct pcpu_chunk *chunk)
 	}
 }
 
+/* The start of the first free run of at least 'want' bits that begins
+ * in [from, end) and ends by end, or -1. */
+static int block_find_run(const struct pcpu_chunk *chunk, int from, int end,
+			  int want)
+{
+	int rs, re;
+
+	for (rs = pcpu_find_next_zero_bit(chunk->alloc_map, end, from);
+	     rs + want <= end;
+	     rs = pcpu_find_next_zero_bit(chunk->alloc_map, end, re)) {
+		re = pcpu_find_next_bit(chunk->alloc_map, end, rs);
+		if (re - rs >= want)
+			return rs;
+	}
+	return -1;
+}
+
 static bool runs_overlap(int a, int alen, int b, int blen)
 {
 	return a < b + blen && b < a + alen;
@@ -202,49 +245,188 @@ static void pcpu_block_update_alloc(struct pcpu_chunk *chunk, int start,
 		int s = start > bstart ? start : bstart;
 		int e = start + nr < bend ? start + nr : bend;
 
-		if (runs_overlap(s, e - s, bstart + b->contig_hint_start,
-				 b->contig_hint)) {
-			pcpu_block_refresh(chunk, i);
-			continue;
-		}
+		int cut = runs_overlap(s, e - s, bstart + b->contig_hint_start,
+				       b->contig_hint);
+		int at_first = s == bstart + b->first_free;
+		int hs = bstart + b->contig_hint_start;
+		int he = hs + b->contig_hint;
+
 		if (s < bstart + b->left_free)
 			b->left_free = s - bstart;
 		if (e > bend - b->right_free)
 			b->right_free = bend - e;
-		if (s == bstart + b->first_free)
+		if (at_first)
 			b->first_free = pcpu_find_next_zero_bit(chunk->alloc_map,
 								bend, e) -
 					bstart;
+		if (!cut)
+			continue;
+		/* The largest run was cut.  Taken from the front of the
+		 * block's last run, what is left of it is the only run. */
+		if (at_first && he == bend) {
+			b->contig_hint = bend - e;
+			b->contig_hint_start = e - bstart;
+			continue;
+		}
+		/* Another run as long as the old largest is the largest
+		 * still (the common case when filling holes). */
+		hs = block_find_run(chunk, e, bend, b->contig_hint);
+		if (hs >= 0)
+			b->contig_hint_start = hs - bstart;
+		else
+			pcpu_block_refresh(chunk, i);
 	}
 }
 
 /*
- * Bits [bit, bit + bits) were freed and are part of the free run
- * [rs, re) now (Linux's pcpu_block_update_hint_free): in each block the
- * freed bits touch, the run's part there is a free run of the block, the
- * largest unless the block had a larger one already.
+ * Bits [bit, bit + bits) were just freed (Linux's
+ * pcpu_block_update_hint_free).  Only the blocks they touch change, and
+ * in each the freed bits join one free run, which can only make that
+ * block's hints larger.  The run's ends are found from the hints the
+ * blocks had before the free where they tell (the freed bits meet the
+ * block's left_free, right_free or contig_hint), and by a scan that
+ * never leaves the block where they do not: a free costs the same in
+ * whatever order areas are freed.  *rs and *re return the free run of
+ * the chunk now holding the bits, for the chunk's hint.
  */
 static void pcpu_block_update_free(struct pcpu_chunk *chunk, int bit,
-				   int bits, int rs, int re)
+				   int bits, int *rs, int *re)
 {
 	int first = bit / BLOCK_BITS, last = (bit + bits - 1) / BLOCK_BITS;
+	struct pcpu_block_md *fb = &chunk->md_blocks[first];
+	struct pcpu_block_md *lb = &chunk->md_blocks[last];
+	int fstart = first * BLOCK_BITS, lstart = last * BLOCK_BITS;
+	int end = bit + bits, s, e;
+
+	/* Where the run starts, inside the first block. */
+	if (bit - fstart <= fb->left_free)
+		s = fstart;
+	else if (fb->contig_hint &&
+		 bit - fstart == fb->contig_hint_start + fb->contig_hint)
+		s = fstart + fb->contig_hint_start;
+	else
+		s = find_prev_bit_bounded(chunk->alloc_map, fstart, bit) + 1;
+	/* Where it ends, inside the last block. */
+	if (lstart + BLOCK_BITS - end <= lb->right_free)
+		e = lstart + BLOCK_BITS;
+	else if (lb->contig_hint && end - lstart == lb->contig_hint_start)
+		e = lstart + lb->contig_hint_start + lb->contig_hint;
+	else
+		e = pcpu_find_next_bit(chunk->alloc_map, lstart + BLOCK_BITS,
+				       end);
 
 	for (int i = first; i <= last; i++) {
 		struct pcpu_block_md *b = &chunk->md_blocks[i];
 		int bstart = i * BLOCK_BITS, bend = bstart + BLOCK_BITS;
-		int s = rs > bstart ? rs : bstart, e = re < bend ? re : bend;
+		int bs = s > bstart ? s : bstart, be = e < bend ? e : bend;
 
-		if (e - s > b->contig_hint) {
-			b->contig_hint = e - s;
-			b->contig_hint_start = s - bstart;
+		if (be - bs > b->contig_hint) {
+			b->contig_hint = be - bs;
+			b->contig_hint_start = bs - bstart;
 		}
-		if (s - bstart < b->first_free)
-			b->first_free = s - bstart;
-		if (s == bstart)
-			b->left_free = e - s;
-		if (e == bend)
-			b->right_free = e - s;
+		if (bs - bstart < b->first_free)
+			b->first_free = bs - bstart;
+		if (bs == bstart)
+			b->left_free = be - bs;
+		if (be == bend)
+			b->right_free = be - bs;
 	}
+	*rs = s;
+	*re = e;
+}
+
+/*
+ * Freed bits [bit, end) lie in the free run [*rs, *re) of their blocks;
+ * where that reaches a block edge, carry it on through the neighbouring
+ * blocks' edge hints (a wholly free block passes it on).  The chunk's
+ * largest run before the free is a maximal run: when it ends at bit or
+ * starts at end, it is the run's other part, and no walk is needed.
+ */
+static void pcpu_chunk_extend_run(const struct pcpu_chunk *chunk, int bit,
+				  int end, int *rs, int *re)
+{
+	int cs = chunk->contig_bits_start, ce = cs + chunk->contig_bits;
+	int i;
+
+	if (chunk->contig_bits && ce == bit)
+		*rs = cs;
+	for (i = *rs / BLOCK_BITS - 1; *rs % BLOCK_BITS == 0 && i >= 0; i--) {
+		int f = chunk->md_blocks[i].right_free;
+
+		*rs -= f;
+		if (f != BLOCK_BITS)
+			break;
+	}
+	if (chunk->contig_bits && cs == end)
+		*re = ce;
+	for (i = *re / BLOCK_BITS; *re % BLOCK_BITS == 0 && i < chunk->nr_pages;
+	     i++) {
+		int f = chunk->md_blocks[i].left_free;
+
+		*re += f;
+		if (f != BLOCK_BITS)
+			break;
+	}
+}
+
+/*
+ * The first free run of at least 'want' bits found walking the block
+ * summaries from block 'from', or -1.  A run reaching into 'from' from
+ * the left is measured from the block's start only; when 'want' is the
+ * largest length any run can have, a run measured that long cannot have
+ * been cut short, so its start is right.
+ */
+static int pcpu_chunk_find_run(const struct pcpu_chunk *chunk, int from,
+			       int want)
+{
+	int run_start = 0, run_len = 0;
+
+	for (int i = from; i < chunk->nr_pages; i++) {
+		const struct pcpu_block_md *b = &chunk->md_blocks[i];
+		int bstart = i * BLOCK_BITS;
+
+		if (!run_len)
+			run_start = bstart;
+		run_len += b->left_free;
+		if (run_len >= want)
+			return run_start;
+		if (b->contig_hint >= want)
+			return bstart + b->contig_hint_start;
+		if (b->left_free == BLOCK_BITS)
+			continue;
+		run_len = b->right_free;
+		run_start = bstart + BLOCK_BITS - b->right_free;
+	}
+	return -1;
+}
+
+/*
+ * An allocation of [start, start + bits) cut the chunk's largest run
+ * [cs, ce), leaving a piece on either side.  When the free bits outside
+ * the run are fewer than the larger piece, that piece is the largest run
+ * (filling an empty chunk); when another run as long as the old one is
+ * found, it is (filling holes); else the block summaries are walked.
+ */
+static void pcpu_chunk_update_cut(struct pcpu_chunk *chunk, int start,
+				  int bits)
+{
+	int cs = chunk->contig_bits_start, ce = cs + chunk->contig_bits;
+	int left = start - cs, right = ce - (start + bits);
+	int outside = (chunk->free_bytes >> PCPU_MIN_ALLOC_SHIFT) - left -
+		      right;
+	int found;
+
+	if (outside <= left || outside <= right) {
+		chunk->contig_bits = left >= right ? left : right;
+		chunk->contig_bits_start = left >= right ? cs : start + bits;
+		return;
+	}
+	found = pcpu_chunk_find_run(chunk, start / BLOCK_BITS,
+				    chunk->contig_bits);
+	if (found >= 0)
+		chunk->contig_bits_start = found;
+	else
+		pcpu_chunk_refresh_hint(chunk);
 }
 
 /* ---- set up ---------------------------------------------------------- */
@@ -336,7 +518,14 @@ static int pcpu_find_block_fit(struct pcpu_chunk *chunk, int bits,
 			     rs < bend;
 			     rs = pcpu_find_next_zero_bit(chunk->alloc_map,
 							  bend, re)) {
+				/* Look no further than the fit needs: a
+				 * scan to the run's end would cost the
+				 * whole free tail of the chunk. */
+				int need = ((rs + align_bits - 1) &
+					    ~(align_bits - 1)) + bits;
+
 				re = pcpu_find_next_bit(chunk->alloc_map,
+							need < nbits ? need :
 							nbits, rs);
 				s = fit_in_run(rs, re, bits, align_bits);
 				if (s >= 0)
@@ -391,7 +580,7 @@ int pcpu_chunk_alloc(struct pcpu_chunk *chunk, size_t size, size_t align)
 	/* Other runs only shrank: the largest changes only if cut. */
 	if (runs_overlap(start, bits, chunk->contig_bits_start,
 			 chunk->contig_bits))
-		pcpu_chunk_refresh_hint(chunk);
+		pcpu_chunk_update_cut(chunk, start, bits);
 	return start << PCPU_MIN_ALLOC_SHIFT;
 }
 
@@ -413,7 +602,7 @@ int pcpu_chunk_alloc_size(const struct pcpu_chunk *chunk, int off)
 int pcpu_chunk_free(struct pcpu_chunk *chunk, int off)
 {
 	int size = pcpu_chunk_alloc_size(chunk, off);
-	int nbits = pcpu_chunk_region_bits(chunk), bit, bits, rs, re;
+	int bit, bits, rs, re;
 
 	if (size < 0)
 		return -1;
@@ -429,9 +618,8 @@ int pcpu_chunk_free(struct pcpu_chunk *chunk, int off)
 		chunk->first_bit = bit;
 	/* The merged free run [rs, re); runs only grow when memory is freed,
 	 * so each block it touches and the chunk need no rescan. */
-	rs = find_prev_bit(chunk->alloc_map, bit) + 1;
-	re = pcpu_find_next_bit(chunk->alloc_map, nbits, bit + bits);
-	pcpu_block_update_free(chunk, bit, bits, rs, re);
+	pcpu_block_update_free(chunk, bit, bits, &rs, &re);
+	pcpu_chunk_extend_run(chunk, bit, bit + bits, &rs, &re);
 	if (re - rs > chunk->contig_bits) {
 		chunk->contig_bits = re - rs;
 		chunk->contig_bits_start = rs;

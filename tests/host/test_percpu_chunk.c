@@ -466,6 +466,62 @@ static void fill_and_empty(enum order order, size_t size, size_t align)
 	model_free(&m);
 }
 
+/*
+ * The free path's shortcuts (a freed area meeting a block's left_free,
+ * right_free or contig_hint, or the chunk's largest run) and the
+ * allocation path's (the piece left is the only run; another run as long
+ * as the cut one): a chunk of three blocks filled with one size, emptied
+ * in each order, and half emptied then refilled, every step checked
+ * against the model.  Sizes that cross block edges included.
+ */
+static void free_orders_and_holes(size_t size, int start_off)
+{
+	for (int order = IN_ORDER; order <= INTERLEAVED + 1; order++) {
+		struct model m;
+		int ids[3 * 1024 + 1], n = 0;
+
+		model_init(&m, 3, start_off, 0);
+		while ((ids[n] = do_alloc(&m, size, 4)) != 0) {
+			n++;
+			model_check(&m);
+		}
+		if (order == INTERLEAVED + 1) {
+			/* Every other one freed, the holes refilled. */
+			for (int i = 0; i < n; i += 2) {
+				do_free(&m, ids[i]);
+				model_check(&m);
+			}
+			for (int i = 0; i < n; i += 2) {
+				ids[i] = do_alloc(&m, size, 4);
+				assert_int_not_equal(ids[i], 0);
+				model_check(&m);
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			int k = order == REVERSE ? n - 1 - i :
+				order == INTERLEAVED ?
+				(i < (n + 1) / 2 ? 2 * i :
+				 2 * (i - (n + 1) / 2) + 1) : i;
+
+			do_free(&m, ids[k]);
+			model_check(&m);
+		}
+		assert_true(pcpu_chunk_is_empty(&m.chunk));
+		model_free(&m);
+	}
+}
+
+static void test_free_orders_and_holes(void **state)
+{
+	static const size_t sizes[] = { 4, 12, 64, 1000, 1028, 4100 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		free_orders_and_holes(sizes[i], 0);
+		free_orders_and_holes(sizes[i], 0x240);
+	}
+}
+
 static void test_reserved_fill(void **state)
 {
 	(void)state;
@@ -537,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_random_hidden),
 		cmocka_unit_test(test_random_small_sizes),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_free_orders_and_holes),
 		cmocka_unit_test(test_reserved_fill),
 		cmocka_unit_test(test_reserved_exact_mixed),
 		cmocka_unit_test(test_slots),
