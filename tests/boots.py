@@ -87,7 +87,10 @@ PERCPU = r'^percpu: Embedded \d+ pages/cpu s\d+ r\d+ d\d+ u\d+$'
 POWEROFF = r'^reboot: Power down$'
 # The percpu_alloc suite runs the reserved chunk dry once: Linux's line.
 PERCPU_FAIL = r'^PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed$'
-STANDARD = [BANNER, MEMORY, PERCPU, INITRD, POWEROFF]
+# How long bring-up took, by phase (kernel/main.c, boot_phases_report()).
+BRINGUP = (r'^boot: bring-up \d+\.\d ms from kmain: early \d+\.\d, memory \d+\.\d, screens \d+\.\d, '
+           r'ACPI \d+\.\d, APIC \d+\.\d, per-CPU \d+\.\d, timer \d+\.\d, APs \d+\.\d, initrd \d+\.\d \(ms\)$')
+STANDARD = [BANNER, MEMORY, PERCPU, INITRD, BRINGUP, POWEROFF]
 # Typed input arrives by interrupt: COM1's IRQ 4 routed by the I/O APIC.
 SERIAL_IRQ = r'^serial: ttyS0 input by interrupt \(IRQ 4\)$'
 NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',

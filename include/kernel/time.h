@@ -23,6 +23,10 @@ void time_init(void);
 /* The TSC frequency found at boot (0 before time_init()), and which clock
  * it was measured by: "cpuid", "hpet" or "pit". */
 uint64_t tsc_khz(void);
+/* The TSC now, serialised; cycles in ns once calibrated (0 before), for
+ * timing what ran before the clock was (kmain's boot phases). */
+uint64_t tsc_read(void);
+uint64_t tsc_cycles_to_ns(uint64_t cycles);
 const char *tsc_calibration_source(void);
 
 /* Nanoseconds since time_init(), monotonic on one CPU (and across CPUs

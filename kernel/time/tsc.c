@@ -146,6 +146,16 @@ static uint64_t cycles_to_ns(uint64_t cycles)
 	       cycles % tsc_hz * NSEC_PER_SEC / tsc_hz;
 }
 
+uint64_t tsc_read(void)
+{
+	return rdtsc_ordered();
+}
+
+uint64_t tsc_cycles_to_ns(uint64_t cycles)
+{
+	return READ_ONCE(tsc_hz) ? cycles_to_ns(cycles) : 0;
+}
+
 uint64_t ktime_get_ns(void)
 {
 	uint64_t hz = READ_ONCE(tsc_hz);
