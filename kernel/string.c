@@ -3,18 +3,29 @@
  *
  * The compiler may itself emit calls to memcpy, memset, memmove and memcmp
  * (for struct copies and the like), so these must exist even if no source
- * file calls them.  Plain loops: clear beats fast here.
+ * file calls them.  Plain loops, except memcpy and memset: they move
+ * most bytes, and are string instructions (below).
  */
 #include <kernel/export.h>
 #include <kernel/string.h>
 
+/*
+ * memcpy and memset as string instructions, eight bytes a step (`rep
+ * movsq`, `rep stosq`) and the rest by bytes, as Linux's x86-64 ones
+ * are on CPUs without fast byte strings.  Under QEMU's TCG every store is
+ * emulated: a byte loop (or `rep stosb`) made filling 64 per-CPU units
+ * of 64 KiB take 0.57 s of the boot at 64 CPUs; eight bytes a store, 0.27
+ * s (kmain's "boot: bring-up" line).  The direction flag is clear: the
+ * entry code clears it, and the ABI wants it clear at every call.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	size_t words = n / 8, bytes = n % 8;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsq\n\tmov %[bytes], %%rcx\n\trep movsb"
+		     : "+D"(d), "+S"(src), "+c"(words)
+		     : [bytes] "r"(bytes) : "memory");
 	return dst;
 }
 EXPORT_SYMBOL(memcpy);
@@ -34,10 +45,13 @@ EXPORT_SYMBOL(memmove);
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	uint64_t pattern = 0x0101010101010101ULL * (unsigned char)c;
+	size_t words = n / 8, bytes = n % 8;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	asm volatile("rep stosq\n\tmov %[bytes], %%rcx\n\trep stosb"
+		     : "+D"(d), "+c"(words)
+		     : "a"(pattern), [bytes] "r"(bytes) : "memory");
 	return dst;
 }
 EXPORT_SYMBOL(memset);
