@@ -179,6 +179,8 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		       const char **reason);
 
 /* Every RELA section whose target is loaded (the others are skipped). */
+/* "R_X86_64_PC32" for the types the loader applies; NULL for others. */
+const char *module_rela_type_name(uint64_t type);
 int module_apply_relocations(struct load_info *info,
 			     const struct module_sec_map *map,
 			     const uint64_t *values, const char **reason);

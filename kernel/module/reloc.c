@@ -111,7 +111,7 @@ int module_simplify_symbols(struct load_info *info,
 	return 0;
 }
 
-static const char *rela_type_name(uint64_t type)
+const char *module_rela_type_name(uint64_t type)
 {
 	switch (type) {
 	case R_X86_64_NONE:	return "R_X86_64_NONE";
@@ -121,7 +121,7 @@ static const char *rela_type_name(uint64_t type)
 	case R_X86_64_32:	return "R_X86_64_32";
 	case R_X86_64_32S:	return "R_X86_64_32S";
 	case R_X86_64_PC64:	return "R_X86_64_PC64";
-	default:		return "unknown";
+	default:		return NULL;
 	}
 }
 
@@ -165,7 +165,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		if (off > ts->sh_size || width > ts->sh_size - off)
 			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: %s relocation %llu at offset %#llx outside section %u (%s, %llu bytes)",
-				    mod_name(info), rela_type_name(type),
+				    mod_name(info), module_rela_type_name(type) ?: "unknown",
 				    (unsigned long long)i, (unsigned long long)off,
 				    target, module_sec_name(info, target),
 				    (unsigned long long)ts->sh_size);
@@ -192,7 +192,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 		if (old != 0)
 			return module_refuse(info, reason, -ENOEXEC,
 				    "%s: %s relocation at %s+%#llx: existing value is nonzero",
-				    mod_name(info), rela_type_name(type),
+				    mod_name(info), module_rela_type_name(type) ?: "unknown",
 				    module_sec_name(info, target),
 				    (unsigned long long)off);
 
@@ -220,7 +220,7 @@ int apply_relocate_add(struct load_info *info, unsigned int relsec,
 overflow:
 		return module_refuse(info, reason, -ENOEXEC,
 			    "%s: overflow in relocation type %s val %#llx at %s+%#llx (not compiled with -mcmodel=kernel?)",
-			    mod_name(info), rela_type_name(type),
+			    mod_name(info), module_rela_type_name(type) ?: "unknown",
 			    (unsigned long long)val,
 			    module_sec_name(info, target),
 			    (unsigned long long)off);

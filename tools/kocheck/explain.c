@@ -43,20 +43,6 @@ static const char *symbol_name(const struct load_info *info, uint64_t symi)
 	return info->strtab + sym->st_name;
 }
 
-static const char *type_name(uint64_t type)
-{
-	switch (type) {
-	case R_X86_64_NONE:	return "R_X86_64_NONE";
-	case R_X86_64_64:	return "R_X86_64_64";
-	case R_X86_64_PC32:	return "R_X86_64_PC32";
-	case R_X86_64_PLT32:	return "R_X86_64_PLT32";
-	case R_X86_64_32:	return "R_X86_64_32";
-	case R_X86_64_32S:	return "R_X86_64_32S";
-	case R_X86_64_PC64:	return "R_X86_64_PC64";
-	default:		return NULL;
-	}
-}
-
 /* "+0x13", "-0x4": an addend or a displacement as the signed number it is. */
 static const char *signed_hex(int64_t v, char *buf, size_t n)
 {
@@ -124,7 +110,7 @@ static bool explain_one(FILE *out, const struct kocheck_load *ld,
 	uint64_t S = symi < info->num_syms ? ld->values[symi] : 0;
 	uint64_t A = (uint64_t)r->r_addend;
 	uint64_t P = ld->map[target].addr + r->r_offset;
-	const char *name = type_name(type), *formula;
+	const char *name = module_rela_type_name(type), *formula;
 	uint64_t value;
 	bool pc, fits;
 	char a[24], d[24];
