@@ -236,16 +236,15 @@ def main(argv=None):
     runs = load_runs(args.logs)
     out = pathlib.Path(args.out)
     md = out.with_name(out.name + '.md')
-    try:
+
+    def write():
         out.parent.mkdir(parents=True, exist_ok=True)
         md.write_text(markdown(runs))
-        svg, png = plot(runs, out)
-    except ImportError as e:
-        print(f'compare: {e}: install python3-matplotlib (make deps)', file=sys.stderr)
+        return plot(runs, out)
+    drawn = stormlog.draw_or_say('compare', write)
+    if drawn is None:
         return 1
-    except OSError as e:
-        print(f'compare: {e}', file=sys.stderr)
-        return 1
+    svg, png = drawn
     missing = [r for r in runs if 'missing' in r]
     for r in missing:
         print(f'compare: {r["log"]}: {r["missing"]} (loader={r["mode"]} cpus={r["cpus"]})',

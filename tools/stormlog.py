@@ -24,6 +24,7 @@ generically.  Lines are found anywhere in the log and may carry a prefix
 the serial port ends lines with CR LF.
 """
 import re
+import sys
 from dataclasses import dataclass, field
 
 # The steps a CPU's load goes through: each lasts until that CPU's next
@@ -242,6 +243,43 @@ def save_figure(fig, prefix):
     fig.savefig(png, dpi=100)
     plt.close(fig)
     return svg, png
+
+
+def draw_or_say(prog, draw, *args):
+    """draw(*args), which writes pictures; when it cannot (no matplotlib,
+    a file that cannot be written), one line on standard error naming
+    prog, and None."""
+    try:
+        return draw(*args)
+    except ImportError as e:
+        print(f'{prog}: {e}: install python3-matplotlib (make deps)', file=sys.stderr)
+    except OSError as e:
+        print(f'{prog}: {e}', file=sys.stderr)
+    return None
+
+
+def read_trace_args(prog, description, argv):
+    """The command line of the trace pictures, LOG OUT_PREFIX: (args, the
+    log's text, its trace), the trace's problems said as warnings; None
+    after one line on standard error when there is no trace to draw."""
+    import argparse
+    import pathlib
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument('log', help='the serial log of a boot with trace=1')
+    ap.add_argument('out_prefix', help='writes OUT_PREFIX.svg and OUT_PREFIX.png')
+    args = ap.parse_args(argv)
+    try:
+        text = pathlib.Path(args.log).read_text(errors='replace')
+    except OSError as e:
+        print(f'{prog}: {e}', file=sys.stderr)
+        return None
+    trace = parse_trace(text)
+    if trace is None or not trace.events:
+        print(f'{prog}: {args.log}: no trace events (boot with trace=1)', file=sys.stderr)
+        return None
+    for problem in trace.problems():
+        print(f'{prog}: {args.log}: warning: {problem}', file=sys.stderr)
+    return args, text, trace
 
 
 def human_bytes(n):

@@ -27,7 +27,6 @@ unformed, idempotent) until the name check.
 `make trace` runs it beside trace2svg (OUT_PREFIX = build/trace-<mode>-
 timeline).  Needs Debian's python3-matplotlib.
 """
-import argparse
 import pathlib
 import sys
 
@@ -270,35 +269,18 @@ def draw(trace, storm, prefix):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('log', help='the serial log of a boot with trace=1')
-    ap.add_argument('out_prefix', help='writes OUT_PREFIX.svg and OUT_PREFIX.png')
-    args = ap.parse_args(argv)
-
-    try:
-        text = pathlib.Path(args.log).read_text(errors='replace')
-    except OSError as e:
-        print(f'timeline: {e}', file=sys.stderr)
+    got = stormlog.read_trace_args('timeline', __doc__.split('\n')[0], argv)
+    if got is None:
         return 1
-    trace = stormlog.parse_trace(text)
-    if trace is None or not trace.events:
-        print(f'timeline: {args.log}: no trace events (boot with trace=1)', file=sys.stderr)
-        return 1
-    for problem in trace.problems():
-        print(f'timeline: {args.log}: warning: {problem}', file=sys.stderr)
+    args, text, trace = got
     for line in phase_report(trace):
         print(f'timeline: {line}')
-    try:
-        svg, png = draw(trace, stormlog.parse_storm(text), args.out_prefix)
-    except ImportError as e:
-        print(f'timeline: {e}: install python3-matplotlib (make deps)', file=sys.stderr)
+    drawn = stormlog.draw_or_say('timeline', draw, trace, stormlog.parse_storm(text),
+                                 args.out_prefix)
+    if drawn is None:
         return 1
-    except OSError as e:
-        print(f'timeline: {e}', file=sys.stderr)
-        return 1
-    print(f'timeline: {svg}, {png}')
+    print(f'timeline: {drawn[0]}, {drawn[1]}')
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())

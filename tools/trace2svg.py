@@ -16,7 +16,6 @@ and writes OUT_PREFIX.svg and OUT_PREFIX.png:
 `make trace SMP=8 LOADER=legacy` boots the kernel and runs this.  Needs
 Debian's python3-matplotlib (tools/deps.sh installs it).
 """
-import argparse
 import pathlib
 import sys
 
@@ -151,39 +150,19 @@ def draw(trace, storm, prefix):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('log', help='the serial log of a boot with trace=1')
-    ap.add_argument('out_prefix', help='writes OUT_PREFIX.svg and OUT_PREFIX.png')
-    args = ap.parse_args(argv)
-
-    try:
-        text = pathlib.Path(args.log).read_text(errors='replace')
-    except OSError as e:
-        print(f'trace2svg: {e}', file=sys.stderr)
+    got = stormlog.read_trace_args('trace2svg', __doc__.split('\n')[0], argv)
+    if got is None:
         return 1
-    trace = stormlog.parse_trace(text)
-    if trace is None or not trace.events:
-        print(f'trace2svg: {args.log}: no trace events (boot with trace=1)',
-              file=sys.stderr)
-        return 1
+    args, text, trace = got
     storm = stormlog.parse_storm(text)
-    for problem in trace.problems():
-        print(f'trace2svg: {args.log}: warning: {problem}', file=sys.stderr)
     if storm is None:
         print(f'trace2svg: {args.log}: warning: no storm line', file=sys.stderr)
-    try:
-        svg, png = draw(trace, storm, args.out_prefix)
-    except ImportError as e:
-        print(f'trace2svg: {e}: install python3-matplotlib (make deps)',
-              file=sys.stderr)
+    drawn = stormlog.draw_or_say('trace2svg', draw, trace, storm, args.out_prefix)
+    if drawn is None:
         return 1
-    except OSError as e:
-        print(f'trace2svg: {e}', file=sys.stderr)
-        return 1
-    print(f'trace2svg: {svg}, {png}: loader={trace.mode}, {trace.cpus} CPUs, '
+    print(f'trace2svg: {drawn[0]}, {drawn[1]}: loader={trace.mode}, {trace.cpus} CPUs, '
           f'{len(trace.events)} events')
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
