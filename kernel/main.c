@@ -98,7 +98,7 @@ static noinline bool run_workloads(void)
 /*
  * How long bring-up took, phase by phase: the TSC at the end of each
  * (it counts from power-on; the clock that turns cycles into time is
- * calibrated only half-way, in time_init(), so cycles are kept and
+ * calibrated only half-way, in tsc_init(), so cycles are kept and
  * converted at the end).  One line, after the last phase:
  *
  *	boot: bring-up 166.4 ms from kmain: early 1.0, memory 28.6, ...
@@ -152,7 +152,7 @@ static void boot_phases_report(void)
 
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
-	boot_tsc = tsc_read();
+	boot_tsc = tsc_mark_boot();	/* time zero, for printk's timestamps */
 	/* The serial port first: the earliest place anything can be said. */
 	serial_init();
 	/* GRUB's tags, copied before anything can overwrite them. */
@@ -195,12 +195,17 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	/* Every AP to "wait for SIPI" now, not spinning in firmware. */
 	smp_park_aps();
 	boot_phase("APIC");
+	/* The clock: the TSC measured against the HPET (or the PIT), with
+	 * the APs parked so they do not slow the measuring.  From here on
+	 * log lines carry the time since kmain. */
+	tsc_init();
+	boot_phase("TSC");
 	/* A per-CPU unit for each CPU the MADT lists (and maxcpus= allows),
 	 * and the boot CPU's GS base.  Until now the boot CPU has used the
 	 * static template itself (GS base 0). */
 	setup_per_cpu_areas(usable_cpu_count());
 	boot_phase("per-CPU");
-	/* TSC and APIC timer calibrated, HZ tick started, interrupts on. */
+	/* APIC timer calibrated, HZ tick started, interrupts on. */
 	time_init();
 	boot_phase("timer");
 	/* The function-call IPI handler, before any CPU can be sent one. */

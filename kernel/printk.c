@@ -20,7 +20,18 @@
  * messages do not wait again.  The stopped CPUs still print one at a time
  * under their own lock, and the panicking CPU is silent meanwhile, so
  * lines do not interleave in practice.
+ *
+ * Timestamps.  As Linux's printk.time, each line a message begins is
+ * prefixed "[    1.234567] ": seconds and microseconds since kmain, on
+ * the calibrated TSC (ktime_get_ns(); 0.000000 until tsc_init()).  The
+ * time is read under console_lock, so the stamps in the log never go
+ * backwards.  It goes into log_buf with the text, so a late console's
+ * replay and the monitor's dmesg show the same stamps.  A message that
+ * continues an unfinished line (no '\n' yet) gets none, nor does
+ * console_write(), the monitor's own answers, which are not messages.
+ * printk.time=0 turns the stamps off.
  */
+#include <kernel/cmdline.h>
 #include <kernel/export.h>
 #include <kernel/console.h>
 #include <kernel/printk.h>
@@ -40,6 +51,10 @@ static DEFINE_SPINLOCK(console_lock);
 static struct console *consoles;
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head;		/* total bytes ever logged */
+static bool log_line_open;	/* the last text did not end its line */
+
+BOOT_PARAM_UINT(printk_time, "printk.time", 1, 0, 1,
+		"a [seconds.microseconds] timestamp on each message line (0: none)");
 
 #define CONSOLE_BUST_MS		100
 #define CONSOLE_BUST_SPINS	(1UL << 24)	/* if time is not running */
@@ -83,18 +98,30 @@ static void log_put(char c)
 	log_buf[log_head++ % LOG_BUF_SIZE] = c;
 }
 
-static void log_store(int level, const char *s, size_t len)
+static void log_level(int level)
 {
 	log_put(KERN_SOH[0]);
 	log_put((char)('0' + level));
-	for (size_t i = 0; i < len; i++)
-		log_put(s[i]);
 }
 
-static void emit(const char *s, size_t len)
+static void log_text(const char *s, size_t len, bool show)
 {
+	for (size_t i = 0; i < len; i++)
+		log_put(s[i]);
+	if (!show)
+		return;
 	for (struct console *c = consoles; c; c = c->next)
 		c->write(c, s, len);
+}
+
+/* "[    1.234567] ": Linux's format (seconds padded to five places). */
+static size_t format_time(char *buf, size_t size)
+{
+	uint64_t ns = ktime_get_ns();
+
+	return (size_t)snprintf(buf, size, "[%5llu.%06llu] ",
+				(unsigned long long)(ns / NSEC_PER_SEC),
+				(unsigned long long)(ns % NSEC_PER_SEC / 1000));
 }
 
 size_t printk_bytes_logged(void)
@@ -155,16 +182,33 @@ void register_console(struct console *con)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
-/* Store in log_buf and show on the consoles if the level allows, as one
- * unit under console_lock (bounded in panic and NMI context). */
-static void log_and_emit(int level, const char *s, size_t len)
+/*
+ * Store in log_buf and show on the consoles if the level allows, as one
+ * unit under console_lock (bounded in panic and NMI context), each line
+ * the text begins behind a timestamp if 'stamped' and printk.time.
+ */
+static void log_and_emit(int level, const char *s, size_t len, bool stamped)
 {
 	unsigned long flags = local_irq_save();
 	bool locked = console_lock_bounded();
+	bool show = level <= console_loglevel;
+	char stamp[32];
+	size_t stamp_len = 0;
 
-	log_store(level, s, len);
-	if (level <= console_loglevel)
-		emit(s, len);
+	if (stamped && printk_time)
+		stamp_len = format_time(stamp, sizeof(stamp));
+	log_level(level);
+	while (len) {
+		const char *nl = memchr(s, '\n', len);
+		size_t n = nl ? (size_t)(nl - s) + 1 : len;
+
+		if (stamp_len && !log_line_open)
+			log_text(stamp, stamp_len, show);
+		log_text(s, n, show);
+		log_line_open = s[n - 1] != '\n';
+		s += n;
+		len -= n;
+	}
 	if (locked)
 		spin_unlock(&console_lock);
 	local_irq_restore(flags);
@@ -172,7 +216,7 @@ static void log_and_emit(int level, const char *s, size_t len)
 
 void console_write(const char *s, size_t len)
 {
-	log_and_emit(0, s, len);
+	log_and_emit(0, s, len, false);
 }
 
 int vprintk(const char *fmt, va_list ap)
@@ -191,7 +235,7 @@ int vprintk(const char *fmt, va_list ap)
 		buf[len - 1] = '\n';	/* truncated: still end the line */
 	}
 
-	log_and_emit(level, buf, len);
+	log_and_emit(level, buf, len, true);
 	return len;
 }
 EXPORT_SYMBOL(vprintk);

@@ -67,6 +67,17 @@ int memcmp(const void *a, const void *b, size_t n)
 }
 EXPORT_SYMBOL(memcmp);
 
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+EXPORT_SYMBOL(memchr);
+
 size_t strlen(const char *s)
 {
 	size_t n = 0;

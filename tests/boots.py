@@ -74,6 +74,7 @@ class Boot:
     keys: list = None       # the same on the PS/2 keyboard (tests/qemu/sendkeys.py)
     machine: str = None     # more q35 properties: i8042=off
     check: object = None    # check(log, report, name): more than regexes
+    stamps: bool = None     # printk's timestamps on every line (True) or none
 
     def time_limit(self):
         """The bound this boot runs under: its own, else boot_timeout()'s."""
@@ -89,7 +90,7 @@ POWEROFF = r'^reboot: Power down$'
 PERCPU_FAIL = r'^PERCPU: allocation failed, size=304 align=32, alloc from reserved chunk failed$'
 # How long bring-up took, by phase (kernel/main.c, boot_phases_report()).
 BRINGUP = (r'^boot: bring-up \d+\.\d ms from kmain: early \d+\.\d, memory \d+\.\d, screens \d+\.\d, '
-           r'ACPI \d+\.\d, APIC \d+\.\d, per-CPU \d+\.\d, timer \d+\.\d, APs \d+\.\d, initrd \d+\.\d \(ms\)$')
+           r'ACPI \d+\.\d, APIC \d+\.\d, TSC \d+\.\d, per-CPU \d+\.\d, timer \d+\.\d, APs \d+\.\d, initrd \d+\.\d \(ms\)$')
 STANDARD = [BANNER, MEMORY, PERCPU, INITRD, BRINGUP, POWEROFF]
 # Typed input arrives by interrupt: COM1's IRQ 4 routed by the I/O APIC.
 SERIAL_IRQ = r'^serial: ttyS0 input by interrupt \(IRQ 4\)$'
@@ -347,8 +348,10 @@ def boots(build, accel='tcg'):
         # What a person at the machine sees: the screen, read back through
         # QEMU's monitor and decoded (tests/qemu/screen.py).
         # VGA text has 25 rows: show only notices there, so the banner
-        # is still on screen at the end.
-        matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6', fw,
+        # is still on screen at the end.  The framebuffer's 48 hold the
+        # info lines, timestamped, of a boot without the storm (whose
+        # screen uefi-idle-after-storm reads).
+        matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6 storm=off', fw,
                            screen=[BANNER, PROMPT_LINE] if fw == 'bios' else
                            [BANNER, FB_CONSOLE, INITRD, PROMPT_LINE]))
     # The storm's live view (kernel/module/storm.c), read once it shows:
@@ -635,7 +638,8 @@ def boots(build, accel='tcg'):
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         # Four CPUs: the MADT lists them all; maxcpus=3 limits what is used.
-        Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3', smp=4,
+        # Also the log without timestamps: every check reads both forms.
+        Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3 printk.time=0', smp=4, stamps=False,
              expect=STANDARD + [r'^ACPI: MADT: 4 CPUs \(APIC IDs 0-3\), 1 IOAPIC, \d+ overrides, LAPIC at 0xfee00000$',
                                 r'^smp: using 3 of 4 CPUs \(maxcpus=3\)$',
                                 # KVM's -cpu host has an x2APIC; TCG's CPU none.
@@ -650,7 +654,7 @@ def boots(build, accel='tcg'):
         name = f'smp-{n}-{fw}' + ('-topology' if topo else '')
         matrix.append(Boot(name, f'{common} ktest=all ktest_cpus={n}', fw, smp=n, topology=topo,
                            expect=STANDARD + [rf'^smp: {n} CPUs online$', PERCPU_FAIL],
-                           reject=NO_FAULTS, ktap=True))
+                           reject=NO_FAULTS, ktap=True, stamps=True))
     matrix += [
         # A CPU that never answers its IPIs is reported and skipped; the
         # others come up and the suites still pass.

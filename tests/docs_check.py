@@ -103,6 +103,9 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / 'tools'))
+import klog  # noqa: E402
+
 SOURCE_DIRS = ('kernel', 'mm', 'include', 'modules', 'tools', 'tests', 'boot')
 LINUX_NAMES = ROOT / 'tests' / 'docs_linux_names.txt'
 KINDS = ('paths', 'symbols', 'make', 'cmdline keys', 'kernel output')
@@ -133,7 +136,6 @@ PICTURE = re.compile(r'\+--|--\+|─|│|►|◄|▼|-->|<--|\|\s|\s\|')
 PROBES = ('the quick brown fox jumps over the lazy dog',
           'smp: all CPUs went to lunch after 12 ms', 'smp: all CPUs went',
           'Lorem ipsum dolor sit amet', 'ab cd ef gh', 'ab: cd', 'a b')
-TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 
 
 # ---- reading the code -------------------------------------------------
@@ -482,7 +484,7 @@ class Code:
 
 
 def clean_output(line):
-    line = TIMESTAMP.sub('', line.rstrip('\r'))
+    line = klog.untimed(line.rstrip('\r'))
     return re.sub(r'^<\d>', '', line)
 
 
@@ -802,7 +804,7 @@ def check_block(code, f, start, info, body):
     # Output, not a listing: a prompt or a timestamp, or at least half
     # of its lines look like the kernel's (a prefix it prints, a format).
     looks = [l for _, l in cleaned if code.has_prefix(l) or code.prints(l, worded=True) or code.logged(l)]
-    is_log = any(TIMESTAMP.match(l.strip()) for _, l in outputs) or \
+    is_log = any(klog.TIMESTAMP.match(l.strip()) for _, l in outputs) or \
         any(l.startswith(('mkernel> ', '$ ')) for l in lines) or \
         2 * len(looks) >= len(cleaned)
     if not is_log:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 sys.path.insert(0, str(ROOT / 'tests' / 'qemu'))
+sys.path.insert(0, str(ROOT / 'tools'))
+import klog  # noqa: E402
 import ktap  # noqa: E402
 import screen  # noqa: E402
 import sendkeys  # noqa: E402
@@ -220,6 +222,7 @@ def run_screen_boot(build, b, iso, report, accel):
     text = '\n'.join(line.rstrip() for line in lines)
     (build / 'test' / f'{b.name}.log').write_text(log.replace('\r', ''))
     (build / 'test' / f'{b.name}.screen').write_text(text + '\n')
+    log, text = klog.untimed(log), klog.untimed(text)
     for pattern in b.screen:
         report.add(f'{name}: screen shows /{pattern}/', re.search(pattern, text, re.M) is not None,
                    f'not on screen; see {build}/test/{b.name}.screen')
@@ -280,6 +283,9 @@ def run_boot(build, b, report, accel='tcg'):
     log = log.replace('\r', '')
     (tdir / f'{b.name}.log').write_text(log)
     iso.unlink(missing_ok=True)
+    # The checks read the text after the timestamps (tools/klog.py); the
+    # log kept has them.
+    stamped, log = log, klog.untimed(log)
     # A boot that QEMU itself gave up (KVM failing) is named by QEMU's line.
     last = qemu_failure(log) or \
         'last line: ' + (log.strip().splitlines() or ['(no output)'])[-1][-120:]
@@ -295,6 +301,10 @@ def run_boot(build, b, report, accel='tcg'):
         report.add(f'{name}: log has /{pattern}/',
                    re.search(pattern, log, re.M) is not None, f'missing; {last}')
     report_rejects(b, log, report, name)
+    if b.stamps is not None:
+        ok, detail = stamps_as_expected(stamped, b.stamps)
+        report.add(f'{name}: ' + ('every kernel line is timestamped, in order' if b.stamps
+                                  else 'no line is timestamped (printk.time=0)'), ok, detail)
     if b.check:
         b.check(log, report, name)
     if b.ktap:
@@ -303,6 +313,29 @@ def run_boot(build, b, report, accel='tcg'):
             report.add(f'{name}/ktap', False, 'no KTAP results in the log')
         for r in results:
             report.add(r.name, r.ok, r.detail)
+
+
+def stamps_as_expected(log, expected):
+    """(ok, detail): with expected, every line from the banner to the
+    power-down has printk's timestamp (kernel/printk.c), they never go
+    backwards, and the clock ran; without, no line has one."""
+    lines = log.splitlines()
+    if not expected:
+        bad = [ln for ln in lines if klog.TIMESTAMP.match(ln)]
+        return not bad, f'{len(bad)} stamped, the first: {bad[0][:80]}' if bad else ''
+    first = next((i for i, ln in enumerate(lines) if 'mkernel version ' in ln), None)
+    last = next((i for i in range(len(lines) - 1, -1, -1) if 'reboot: Power down' in lines[i]), None)
+    if first is None or last is None:
+        return False, 'no banner or no power-down line'
+    kernel = [ln for ln in lines[first:last + 1] if ln.strip()]
+    bare = [ln for ln in kernel if not klog.TIMESTAMP.match(ln)]
+    times = [t for t, _ in klog.stamps('\n'.join(kernel))]
+    back = [(a, b) for a, b in zip(times, times[1:]) if b < a]
+    if bare:
+        return False, f'{len(bare)} of {len(kernel)} lines lack one, the first: {bare[0][:80]}'
+    if back:
+        return False, f'{len(back)} go backwards, the first: {back[0][0]:.6f} then {back[0][1]:.6f}'
+    return times[-1] > 0, f'{len(times)} lines, the last at {times[-1]:.6f} s'
 
 
 def skip_boot(b, report, reason):

@@ -33,6 +33,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
+import klog  # noqa: E402
 import stormlog  # noqa: E402
 
 SAMPLE = ROOT / 'tests' / 'tools' / 'storm-legacy-3.log'
@@ -334,10 +335,42 @@ def check_compare_linux(c, out):
           f'{same} {differ}')
 
 
+def check_klog(c):
+    """printk's timestamps (kernel/printk.c): taken off by klog.untimed()
+    wherever a reader wants the contract's text, and checked in order by
+    the harness's stamps_as_expected()."""
+    import harness
+    real = REAL.read_text()
+    stamped = ''.join(f'[{12345 + i // 10:5d}.{i % 10 * 100001:06d}] {ln}\n'
+                      for i, ln in enumerate(real.splitlines()))
+    c.add('klog: a stamped log, untimed, is the log; its storm line is whole',
+          klog.untimed(stamped) == real and re.search(stormlog.STORM_LINE, klog.untimed(stamped), re.M) and
+          stormlog.parse_storm(stamped) == stormlog.parse_storm(real) and
+          len(stormlog.parse_trace(stamped).events) == len(stormlog.parse_trace(real).events))
+    odd = ('<6>[    0.123456] percpu: x\n[    1.234] not a stamp\n'
+           '[100000.000001] wide\n  [    1.000000] indented\n')
+    c.add('klog: the stamp behind a level marker goes, the marker stays; only Linux\'s format is a stamp',
+          klog.untimed(odd) == '<6>percpu: x\n[    1.234] not a stamp\nwide\n  [    1.000000] indented\n' and
+          klog.stamps(odd) == [(0.123456, 'percpu: x'), (100000.000001, 'wide')], repr(klog.untimed(odd)))
+    good = ('SeaBIOS\n[    0.000000] mkernel version 0.1\n[    0.000000] a\n\n'
+            '[    0.250000] b\n[    0.250000] reboot: Power down\nafter\n')
+    results = [harness.stamps_as_expected(good, True),
+               harness.stamps_as_expected(good.replace('[    0.000000] a', 'a'), True),
+               harness.stamps_as_expected(good.replace('0.250000] b', '0.000001] b').replace(
+                   '0.250000] r', '0.000000] r'), True),
+               harness.stamps_as_expected(good.replace('0.250000', '0.000000'), True),
+               harness.stamps_as_expected(klog.untimed(good), False),
+               harness.stamps_as_expected(good, False)]
+    c.add('harness: timestamps on every kernel line, in order, the clock running; or none at all',
+          [ok for ok, _ in results] == [True, False, False, False, True, False],
+          str(results))
+
+
 def check(build, report):
     out = pathlib.Path(build) / 'test' / 'tools'
     out.mkdir(parents=True, exist_ok=True)
     c = Checks(report)
+    check_klog(c)
     check_parsers(c)
     check_trace2svg(c, out)
     check_timeline(c, out)

@@ -25,7 +25,9 @@ import pathlib
 import re
 import sys
 
-LINE = re.compile(r'^(?:\[\s*\d+\.\d+\] )?params: key=(?P<key>\S+) type=(?P<type>\S+) '
+import klog
+
+LINE = re.compile(r'^params: key=(?P<key>\S+) type=(?P<type>\S+) '
                   r'default=(?P<default>\S+) value=(?P<value>\S+) accepts=(?P<accepts>.*?) '
                   r'help=(?P<help>.*)$', re.M)
 BEGIN = '<!-- params: tools/params_table.py writes this table from a boot with `params` -->'
@@ -34,7 +36,7 @@ END = '<!-- /params -->'
 
 def params(log_text):
     """[{key, type, default, value, accepts, help}] from a boot log."""
-    return [m.groupdict() for m in LINE.finditer(log_text.replace('\r', ''))]
+    return [m.groupdict() for m in LINE.finditer(klog.untimed(log_text.replace('\r', '')))]
 
 
 def table(rows):

@@ -27,6 +27,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+import klog
+
 # The steps a CPU's load goes through: each lasts until that CPU's next
 # step.  "idle" is a step too, but one with nothing to draw.
 STEPS = ('reading', 'allocating', 'waiting', 'relocating', 'init', 'done',
@@ -47,8 +49,8 @@ STORM_KEYS = ('loader', 'cpus', 'requests', 'loaded', 'eexist', 'ebusy',
 # every key above, in that order, the loader's name a word and the rest
 # numbers; keys added later may follow.  parse_storm() reads any storm
 # line; this is for a test that wants a whole one.  Anchored at the
-# start of the line, as the tests' other patterns are: the kernel prints
-# no timestamps.
+# start of the line, as the tests' other patterns are: match it against
+# a log with its timestamps taken off (klog.untimed()).
 STORM_LINE = '^storm: ' + ' '.join(
     rf'{key}=\w+' if key == 'loader' else rf'{key}=\d+' for key in STORM_KEYS)
 
@@ -73,7 +75,7 @@ def parse_kv(text):
 
 
 def lines(text):
-    return text.replace('\r', '').splitlines()
+    return klog.untimed(text.replace('\r', '')).splitlines()
 
 
 def parse_storm(text):

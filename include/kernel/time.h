@@ -3,9 +3,10 @@
  * HPET or the PIT to measure it against, and the local APIC timer for a
  * periodic tick.
  *
- * time_init() (kernel/time/tsc.c, kernel/time/tick.c) calibrates the TSC,
- * calibrates the LAPIC timer against the TSC, starts the HZ tick on the
- * boot CPU and enables interrupts there.
+ * tsc_init() (kernel/time/tsc.c) calibrates the TSC, the clock of
+ * everything after it; time_init() (kernel/time/tick.c) calibrates the
+ * LAPIC timer against the TSC, starts the HZ tick on the boot CPU and
+ * enables interrupts there.
  */
 #ifndef KERNEL_TIME_H
 #define KERNEL_TIME_H
@@ -17,10 +18,17 @@
 #define NSEC_PER_USEC	1000ULL
 #define USEC_PER_SEC	1000000ULL
 
-/* Boot CPU, after apic_init(): calibrate, start the tick, sti. */
+/* kmain's first step: the TSC now is time zero (returned, in cycles). */
+uint64_t tsc_mark_boot(void);
+/* Boot CPU, after acpi_init() (the HPET's address): the HPET found, the
+ * TSC calibrated.  From here on ktime_get_ns() and printk's timestamps
+ * run. */
+void tsc_init(void);
+/* Boot CPU, after tsc_init() and apic_init(): the APIC timer calibrated,
+ * the tick started, sti. */
 void time_init(void);
 
-/* The TSC frequency found at boot (0 before time_init()), and which clock
+/* The TSC frequency found at boot (0 before tsc_init()), and which clock
  * it was measured by: "cpuid", "hpet" or "pit". */
 uint64_t tsc_khz(void);
 /* The TSC now, serialised; cycles in ns once calibrated (0 before), for
@@ -29,11 +37,12 @@ uint64_t tsc_read(void);
 uint64_t tsc_cycles_to_ns(uint64_t cycles);
 const char *tsc_calibration_source(void);
 
-/* Nanoseconds since time_init(), monotonic on one CPU (and across CPUs
- * when their TSCs agree: invariant TSC, not checked yet). */
+/* Nanoseconds since kmain began (tsc_mark_boot()); 0 until tsc_init()
+ * has calibrated the clock.  Monotonic on one CPU, and across CPUs when
+ * their TSCs agree (invariant TSC, not checked yet). */
 uint64_t ktime_get_ns(void);
 
-/* Busy-wait at least this long (on the TSC; before time_init() on port
+/* Busy-wait at least this long (on the TSC; before tsc_init() on port
  * 0x80 writes, about 1 us each). */
 void udelay(unsigned long usecs);
 void ndelay(unsigned long nsecs);

@@ -25,7 +25,7 @@ struct acpi_state acpi_state;
 
 /*
  * Waits are bounds, polled with udelay(): on the calibrated TSC once
- * time_init() has run, on port 0x80 writes (about 1 us each) before.
+ * tsc_init() has run, on port 0x80 writes (about 1 us each) before.
  * Power-off gets longer than a chipset needs, because under emulation the
  * write to PM1_CNT only asks the emulator's main loop to stop, and on a
  * loaded host that can take a while.

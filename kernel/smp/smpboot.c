@@ -327,7 +327,7 @@ void smp_init(const struct boot_info *bi)
 	if (count > 1 && trampoline_setup(bi)) {
 		if (!aps_parked)
 			smp_park_aps();
-		/* The SDM's 10 ms from INIT to SIPI: time_init() alone takes
+		/* The SDM's 10 ms from INIT to SIPI: tsc_init() alone takes
 		 * longer, but say it rather than rely on it. */
 		mdelay(10);
 		for (unsigned int cpu = 1; cpu < count; cpu++) {

@@ -1,7 +1,7 @@
 /*
  * kernel/time/tick.c - the periodic tick from the local APIC timer (Intel
- * SDM Vol. 3A, 11.5.4 "APIC Timer"), and time_init(), which brings up all
- * of kernel/time.
+ * SDM Vol. 3A, 11.5.4 "APIC Timer"), and time_init(), which brings up
+ * the rest of kernel/time once tsc_init() has the clock.
  *
  * The APIC timer counts down from an initial count at the bus (or core
  * crystal) clock divided by a power of two; its rate is not known, so it
@@ -12,9 +12,9 @@
  * periodic mode it then reloads itself every HZ-th of a second and
  * interrupts on LOCAL_TIMER_VECTOR; the boot CPU's handler counts jiffies.
  *
- * Order in time_init(): the HPET (a reference), the TSC, the APIC timer,
- * and only then sti: apic_init() has masked the PICs and registered the
- * spurious vector, and the timer handler is registered before the timer
+ * Order: tsc_init() (the HPET as a reference, the TSC) early, then in
+ * time_init() the APIC timer, and only then sti: apic_init() has masked
+ * the PICs and registered the spurious vector, and the timer handler is registered before the timer
  * starts, so no interrupt can arrive at a vector nobody handles.
  *
  * Simplifications: periodic mode only (no TSC-deadline, no tickless);
@@ -108,8 +108,6 @@ void lapic_timer_start(void)
 
 void time_init(void)
 {
-	hpet_init();
-	tsc_calibrate();
 	lapic_timer_calibrate();
 	boot_cpu_apic_id = apic_id();
 	if (register_interrupt_handler(LOCAL_TIMER_VECTOR,

@@ -131,7 +131,6 @@ void tsc_calibrate(void)
 		pr_err("tsc: could not calibrate: no clock, delays are rough\n");
 		return;
 	}
-	tsc_at_boot = rdtsc_ordered();
 	tsc_hz = hz;
 	pr_info("tsc: Detected %llu.%03llu MHz processor (calibrated by %s)\n",
 		(unsigned long long)(hz / 1000000),
@@ -144,6 +143,18 @@ static uint64_t cycles_to_ns(uint64_t cycles)
 {
 	return cycles / tsc_hz * NSEC_PER_SEC +
 	       cycles % tsc_hz * NSEC_PER_SEC / tsc_hz;
+}
+
+uint64_t tsc_mark_boot(void)
+{
+	tsc_at_boot = rdtsc_ordered();
+	return tsc_at_boot;
+}
+
+void tsc_init(void)
+{
+	hpet_init();
+	tsc_calibrate();
 }
 
 uint64_t tsc_read(void)
