@@ -81,7 +81,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs test-kvm deps-bochs fuzz bench trace compare monitor \
+	test-long test-bochs test-kvm deps-bochs fuzz bench bench-smp trace compare monitor \
 	check-format compare-linux
 
 all: iso
@@ -97,6 +97,7 @@ help:
 	@echo '  make test-kvm   SMP, x2APIC and storm boots under KVM (skipped where KVM fails)'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
 	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
+	@echo '  make bench-smp  boot 1, 8, 64, 255 CPUs under each generation: a table of times'
 	@echo '  make trace      boot the storm with trace=1 at SMP CPUs under LOADER;'
 	@echo '                  draw $(O)/trace-<mode>.svg/.png (tools/trace2svg.py)'
 	@echo '                  and $(O)/trace-<mode>-timeline.svg/.png (tools/timeline.py)'
@@ -385,6 +386,13 @@ $(O)/tools/percpu-bench: tools/percpu-bench.c
 
 bench: $(O)/tools/percpu-bench
 	$(Q)$(O)/tools/percpu-bench
+
+# CPUs 1, 8, 64 and 255, each generation's storm, one boot at a time
+# (BENCH_CPUS= for others): wall, bring-up and elapsed_us in a table.
+BENCH_CPUS	?= 1,8,64,255
+bench-smp: deps kernel initrd
+	$(Q)$(PYTHON) tools/bench-smp.py --build $(O) --cpus $(BENCH_CPUS) \
+		--accel $(call accel,tcg) --out $(O)/bench-smp.md
 
 # ---- the storm: one boot traced, and the generations compared ----------
 #

@@ -8,7 +8,13 @@
 ; with no relocations: it reads its own base from CS, patches its three
 ; absolute pointers (the GDT base and two far-jump targets) itself, and
 ; takes everything else from the parameter block that kernel/smp/smpboot.c
-; fills in before each STARTUP IPI.
+; fills in before the first STARTUP IPI.
+;
+; Every AP runs this same page, possibly all at once (smpboot=parallel,
+; as Linux 6.5's parallel bring-up): nothing in the block is per AP.  In
+; long mode each AP finds its own CPU number by looking its APIC ID (from
+; CPUID) up in the kernel's table, then takes its stack from the table
+; of stacks and marks itself started, before it jumps to the C entry.
 ;
 ; The way up is the boot CPU's way (boot/multiboot2.asm), in miniature:
 ; real mode -> protected mode -> PAE + long mode + paging -> 64-bit code,
@@ -32,10 +38,11 @@ align 16
 params:
 p_cr3:		dq 0		; page tables to start with (< 4 GiB)
 p_efer:		dq 0		; EFER value: LME, and NXE if the BSP has it
-p_stack:	dq 0		; the AP's initial RSP (top of its stack)
 p_entry:	dq 0		; 64-bit C entry: void ap_entry(unsigned cpu)
-p_cpu:		dq 0		; logical CPU number, passed in RDI
-p_started:	dd 0		; set to 1 by the AP as soon as it runs
+p_apicids:	dq 0		; uint32_t[count]: CPU number -> APIC ID
+p_stacks:	dq 0		; uint64_t[count]: initial RSP, 0: do not start
+p_started:	dq 0		; uint8_t[count]: the AP sets its byte to 1
+p_count:	dd 0		; entries in the three tables
 p_magic:	dd 0x504d5254	; 'TRMP'
 
 align 8
@@ -62,8 +69,6 @@ real_mode_entry:
 	mov ds, ax
 	movzx ebx, ax
 	shl ebx, 4			; EBX = linear base of this page
-
-	mov dword [p_started], 1	; tell the BSP: the STARTUP IPI arrived
 
 	lea eax, [ebx + gdt]
 	mov [gdt_ptr + 2], eax
@@ -99,10 +104,57 @@ pm32:
 bits 64
 lm64:
 	load_data_segments		; FS and GS: null again
-	mov rsp, [rbx + p_stack]
-	mov rdi, [rbx + p_cpu]
-	mov rax, [rbx + p_entry]
+	mov r9, rbx			; the base: CPUID overwrites EBX
+
+	; Who am I: the APIC ID as CPUID reports it, leaf 0xB's 32-bit
+	; x2APIC ID where the CPU has that leaf (EBX != 0), else leaf 1's
+	; 8 bits (kernel/apic/lapic.c, cpuid_initial_apic_id(), the same).
+	xor eax, eax
+	cpuid
+	cmp eax, 0xb
+	jb .leaf1
+	mov eax, 0xb
+	xor ecx, ecx
+	cpuid
+	test ebx, ebx
+	jz .leaf1
+	mov r8d, edx
+	jmp .lookup
+.leaf1:
+	mov eax, 1
+	cpuid
+	shr ebx, 24
+	mov r8d, ebx
+
+	; Its index in the kernel's table is its CPU number.
+.lookup:
+	mov rsi, [r9 + p_apicids]
+	mov ecx, [r9 + p_count]
+	xor edi, edi
+.find:
+	cmp edi, ecx
+	jae .lost
+	cmp [rsi + rdi * 4], r8d
+	je .found
+	inc edi
+	jmp .find
+.found:
+	mov rax, [r9 + p_stacks]
+	mov rsp, [rax + rdi * 8]
+	test rsp, rsp
+	jz .lost			; not asked to start (no stack for it)
+	mov rax, [r9 + p_started]
+	mov byte [rax + rdi], 1		; tell the BSP: running, and who
+	mov rax, [r9 + p_entry]
 	xor ebp, ebp			; backtraces stop here
 	push rbp
-	jmp rax
+	jmp rax				; ap_entry(cpu): RDI is the number
+
+	; An APIC ID the kernel does not know, or a CPU it did not ask for:
+	; stop here for good, touching nothing.  The BSP names every CPU it
+	; asked for that never said it started.
+.lost:
+	cli
+	hlt
+	jmp .lost
 trampoline_end:

@@ -658,8 +658,17 @@ def boots(build, accel='tcg'):
     matrix += [
         # A CPU that never answers its IPIs is reported and skipped; the
         # others come up and the suites still pass.
+        # Both ways of waking them: all at once (the default), and
+        # smpboot=serial, one after another.
         Boot('smp-dead-cpu', f'{common} ktest=smp,madt ktest_cpus=4 smp_dead_cpu=2', smp=4,
-             expect=[r'^smp: CPU 2 \(APIC ID 2\) did not start after 1 SIPIs; skipped$',
+             expect=[r'^smp: CPU 2 \(APIC ID 2\) did not start after 2 SIPIs; skipped$',
+                     r'^smpboot: 2 of 3 APs online in \d+\.\d ms \(parallel\)$',
+                     r'^smp: 3 CPUs online$', POWEROFF],
+             reject=NO_FAULTS, ktap=True),
+        Boot('smp-dead-cpu-serial', f'{common} ktest=smp,madt ktest_cpus=4 smp_dead_cpu=2 smpboot=serial',
+             smp=4,
+             expect=[r'^smp: CPU 2 \(APIC ID 2\) did not start after 2 SIPIs; skipped$',
+                     r'^smpboot: 2 of 3 APs online in \d+\.\d ms \(serial\)$',
                      r'^smp: 3 CPUs online$', POWEROFF],
              reject=NO_FAULTS, ktap=True),
         crash('pagefault', r'^traps: page fault \(#PF\) vector 14 error 0x2 \[write, not-present\]',

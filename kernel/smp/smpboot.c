@@ -13,14 +13,27 @@
  *   2. smp_park_aps(), called early, has sent every AP the MADT lists
  *      (kernel/acpi/cpus.c, boot CPU first) an INIT: each waits for its
  *      SIPI without using the host's CPU; 10 ms later:
- *   3. one AP at a time: a stack with guard pages, its GDT/TSS and IST
- *      stacks, the trampoline's parameter block, then SIPI, 200 us, and a
- *      second SIPI only if the AP has not yet said it started;
- *   4. waits, with a timeout, for the AP to mark itself online.  An AP that
- *      never answers is reported and skipped; the others still come up.
+ *   3. for every AP, a stack with guard pages and its GDT/TSS and IST
+ *      stacks; then the trampoline's parameter block, once: the tables
+ *      of APIC IDs and stacks in which each AP finds itself;
+ *   4. smpboot=parallel (the default, as Linux 6.5's "x86/smpboot:
+ *      parallel CPU bringup"): a STARTUP IPI to every AP without waiting
+ *      for any, 200 us, a second one to those that have not said they
+ *      started, then one wait, with one timeout, for all to be online.
+ *      smpboot=serial: one AP at a time, SIPI, 200 us, a second SIPI only
+ *      if needed, and a wait for that AP, as Linux did before 6.5.
+ *      Either way an AP that never answers is named and skipped; the
+ *      others still come up.
  *
- * The AP's side is ap_start(): the kernel's page tables, its own GDT, TSS
- * and IDT, its GS base (per-CPU variables), its local APIC, online.
+ * The AP's side: boot/trampoline.asm looks its APIC ID up to learn its
+ * CPU number and stack; ap_start() then loads the kernel's page tables,
+ * its own GDT, TSS and IDT, its GS base (per-CPU variables) and its local
+ * APIC, takes the boot CPU's timer calibration, and marks itself online.
+ *
+ * The waits sleep: the boot CPU polls once a tick from
+ * schedule_timeout_uninterruptible(), halted in between, so under an
+ * emulator with more virtual CPUs than host cores it does not take the
+ * host's time from the APs it waits for.
  */
 #include <kernel/apic.h>
 #include <kernel/bootinfo.h>
@@ -41,6 +54,9 @@
 #define KERNEL_STACK_SIZE	(16 * 1024)
 #define AP_IST_STACK_SIZE	(8 * 1024)
 #define TRAMPOLINE_PAGES	4	/* code, PML4, PDPT, PD */
+/* One bound for the whole parallel wait: generous for TCG, where 255
+ * emulated CPUs share the host's cores. */
+#define SMPBOOT_WAIT_MS(aps)	(2000 + 20 * (aps))
 #define TRAMPOLINE_MAGIC	0x504d5254	/* 'TRMP', boot/trampoline.asm */
 #define TRAMPOLINE_PARAMS	16		/* offset of the block */
 #define LOW_MEMORY_END		0x9f000		/* below the EBDA */
@@ -49,15 +65,16 @@
 struct trampoline_params {
 	uint64_t cr3;
 	uint64_t efer;
-	uint64_t stack;
 	uint64_t entry;
-	uint64_t cpu;
-	uint32_t started;
+	uint64_t apicids;	/* const uint32_t *: CPU number -> APIC ID */
+	uint64_t stacks;	/* uint64_t *: initial RSP, 0: not to start */
+	uint64_t started;	/* uint8_t *: each AP sets its own byte */
+	uint32_t count;
 	uint32_t magic;
 };
 /* No padding anywhere: the assembler's layout is the natural one. */
-BUILD_BUG_ON(sizeof(struct trampoline_params) != 48);
-BUILD_BUG_ON(offsetof(struct trampoline_params, started) != 40);
+BUILD_BUG_ON(sizeof(struct trampoline_params) != 56);
+BUILD_BUG_ON(offsetof(struct trampoline_params, count) != 48);
 
 extern const uint8_t _binary_trampoline_bin_start[];
 extern const uint8_t _binary_trampoline_bin_end[];
@@ -74,7 +91,25 @@ DEFINE_PER_CPU(unsigned int, ap_selfcheck);
 BOOT_PARAM_UINT(smp_dead_cpu, "smp_dead_cpu", NR_CPUS, 0, NR_CPUS,
 		"tests: CPU N plays one that never answers, no IPIs sent to it (256: none)");
 
+static bool smpboot_serial;
+
+static bool smpboot_take(const char *value)
+{
+	if (strcmp(value, "parallel") && strcmp(value, "serial"))
+		return false;
+	smpboot_serial = !strcmp(value, "serial");
+	return true;
+}
+BOOT_PARAM_STRING(smpboot_mode, "smpboot", "parallel", smpboot_take,
+		  "parallel|serial",
+		  "wake the APs all at once (Linux 6.5), or one after another");
+
 static struct cpu_gdt *ap_gdt[NR_CPUS];
+/* The trampoline's tables, indexed by CPU number (params->stacks and
+ * params->started point here). */
+static uint64_t ap_stack_top[NR_CPUS];
+static uint8_t ap_started[NR_CPUS];
+static void *ap_stack[NR_CPUS];
 static uint64_t bsp_cr3;
 static uint64_t trampoline_phys;
 static struct trampoline_params *params;
@@ -197,30 +232,35 @@ static void __noreturn ap_start(unsigned int cpu)
 }
 
 /* Allocate what one AP needs before it runs: stack, GDT/TSS, IST stacks. */
-static int prepare_cpu(unsigned int cpu, void **stack)
+static int prepare_cpu(unsigned int cpu)
 {
 	size_t gdt_size = PAGE_SIZE + IST_COUNT * AP_IST_STACK_SIZE;
+	void *stack = kernel_stack_alloc(KERNEL_STACK_SIZE);
 
-	*stack = kernel_stack_alloc(KERNEL_STACK_SIZE);
-	if (!*stack)
+	if (!stack)
 		return -ENOMEM;
 	/* One allocation: the GDT/TSS page, then the IST stacks above it. */
 	ap_gdt[cpu] = __get_free_pages(3);
 	BUILD_BUG_ON(sizeof(struct cpu_gdt) > PAGE_SIZE);
 	if (!ap_gdt[cpu] || (PAGE_SIZE << 3) < gdt_size) {
-		kernel_stack_free(*stack);
-		*stack = NULL;
+		kernel_stack_free(stack);
 		return -ENOMEM;
 	}
 	memset(ap_gdt[cpu], 0, sizeof(struct cpu_gdt));
-	per_cpu(cpu_stack_lo, cpu) = (unsigned long)*stack;
-	per_cpu(cpu_stack_hi, cpu) = (unsigned long)*stack + KERNEL_STACK_SIZE;
+	per_cpu(cpu_stack_lo, cpu) = (unsigned long)stack;
+	per_cpu(cpu_stack_hi, cpu) = (unsigned long)stack + KERNEL_STACK_SIZE;
+	ap_stack[cpu] = stack;
+	ap_stack_top[cpu] = (uint64_t)stack + KERNEL_STACK_SIZE;
 	return 0;
 }
 
-static void unprepare_cpu(unsigned int cpu, void *stack)
+/* An AP that never started: what prepare_cpu() gave it, back. */
+static void unprepare_cpu(unsigned int cpu)
 {
-	kernel_stack_free(stack);
+	ap_stack_top[cpu] = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	kernel_stack_free(ap_stack[cpu]);
+	ap_stack[cpu] = NULL;
 	free_pages(ap_gdt[cpu], 3);
 	ap_gdt[cpu] = NULL;
 	per_cpu(cpu_stack_lo, cpu) = 0;
@@ -266,57 +306,111 @@ void smp_park_aps(void)
 		(bool)(cond);						\
 	})
 
-/*
- * STARTUP, as the SDM's example: at least 10 ms after INIT (sent to all
- * APs at once by smp_init()), 200 us after each SIPI.  Modern CPUs start
- * on the first SIPI; the second is for those that miss it, and is only
- * sent if the AP has not said it started.
- */
-static int wake_cpu(unsigned int cpu, uint32_t apicid, void *stack)
-{
-	unsigned int sipis = 1;
+/* Check 'cond' once a tick, asleep between, for at most 'ms'. */
+#define sleep_until(cond, ms)						\
+	({								\
+		uint64_t __end = ktime_get_ns() + (ms) * 1000000ULL;	\
+		while (!(cond) && ktime_get_ns() < __end)		\
+			schedule_timeout_uninterruptible(1);		\
+		(bool)(cond);						\
+	})
 
+static int send_startup(unsigned int cpu, uint32_t apicid)
+{
+	if (is_dead_cpu(cpu))
+		return 0;	/* it plays deaf: nothing is sent */
+	return apic_send_startup(apicid, (uint8_t)(trampoline_phys >> PAGE_SHIFT));
+}
+
+/* The block every AP reads: set once, before the first SIPI. */
+static void trampoline_params_set(const uint32_t *apicids, unsigned int count)
+{
 	build_trampoline_tables();
 	params->cr3 = trampoline_phys + PAGE_SIZE;
 	params->efer = rdmsr(MSR_EFER) & ~(1ULL << 10);	/* LMA is read-only */
-	params->stack = (uint64_t)stack + KERNEL_STACK_SIZE;
 	params->entry = (uint64_t)ap_start;
-	params->cpu = cpu;
-	WRITE_ONCE(params->started, 0);
+	params->apicids = (uint64_t)apicids;
+	params->stacks = (uint64_t)ap_stack_top;
+	params->started = (uint64_t)ap_started;
+	params->count = count;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
 
-	if (is_dead_cpu(cpu))
-		goto wait;
-
-	if (apic_send_startup(apicid, (uint8_t)(trampoline_phys >> PAGE_SHIFT)))
-		return -EIO;
-	if (!wait_until(READ_ONCE(params->started), 200)) {
-		sipis++;
-		if (apic_send_startup(apicid,
-				      (uint8_t)(trampoline_phys >> PAGE_SHIFT)))
-			return -EIO;
-	}
-wait:
-	/* TCG is slow to schedule a new vCPU: a generous bound. */
-	if (!wait_until(READ_ONCE(params->started), 1000000)) {
+/* What became of an AP that was sent its SIPIs: 0 online, or named. */
+static int ap_outcome(unsigned int cpu, uint32_t apicid, unsigned int sipis)
+{
+	if (cpu_online(cpu))
+		return 0;
+	if (!READ_ONCE(ap_started[cpu])) {
 		pr_err("smp: CPU %u (APIC ID %u) did not start after %u SIPIs; skipped\n",
 		       cpu, apicid, sipis);
 		return -ETIMEDOUT;
 	}
-	if (!wait_until(cpu_online(cpu), 5000000)) {
-		/* It runs, but somewhere between trampoline and C it stopped:
-		 * it may still use its stack, so that is never freed. */
-		pr_err("smp: CPU %u (APIC ID %u) started but never came online; skipped\n",
-		       cpu, apicid);
-		return -EBUSY;
+	/* It runs, but somewhere between trampoline and C it stopped: it
+	 * may still use its stack, so that is never freed. */
+	pr_err("smp: CPU %u (APIC ID %u) started but never came online; skipped\n",
+	       cpu, apicid);
+	return -EBUSY;
+}
+
+/*
+ * STARTUP, as the SDM's example: at least 10 ms after INIT (sent to all
+ * APs at once by smp_park_aps()), 200 us after each SIPI.  Modern CPUs
+ * start on the first SIPI; the second is for those that miss it, and is
+ * only sent if the AP has not said it started.  A SIPI that reaches a
+ * CPU already running is ignored by it.
+ */
+static int wake_cpu_serial(unsigned int cpu, uint32_t apicid)
+{
+	unsigned int sipis = 1;
+
+	if (send_startup(cpu, apicid))
+		return -EIO;
+	if (!wait_until(READ_ONCE(ap_started[cpu]), 200)) {
+		sipis++;
+		if (send_startup(cpu, apicid))
+			return -EIO;
 	}
-	return 0;
+	/* TCG is slow to schedule a new vCPU: generous bounds. */
+	if (sleep_until(READ_ONCE(ap_started[cpu]), 1000))
+		sleep_until(cpu_online(cpu), 5000);
+	return ap_outcome(cpu, apicid, sipis);
+}
+
+/* Every AP with a stack at once; the number online. */
+static unsigned int wake_cpus_parallel(const uint32_t *apicids,
+				       unsigned int count)
+{
+	unsigned int asked = 0, online = 0, cpu;
+
+	for (cpu = 1; cpu < count; cpu++)
+		if (ap_stack[cpu] && !send_startup(cpu, apicids[cpu]))
+			asked++;
+	udelay(200);
+	for (cpu = 1; cpu < count; cpu++)
+		if (ap_stack[cpu] && !READ_ONCE(ap_started[cpu]))
+			send_startup(cpu, apicids[cpu]);
+	/* One wait for all of them, with one bound. */
+	sleep_until(num_online_cpus() == asked + 1, SMPBOOT_WAIT_MS(asked));
+	for (cpu = 1; cpu < count; cpu++) {
+		int err;
+
+		if (!ap_stack[cpu])
+			continue;
+		err = ap_outcome(cpu, apicids[cpu], 2);
+		if (!err)
+			online++;
+		else if (err != -EBUSY)
+			unprepare_cpu(cpu);
+	}
+	return online;
 }
 
 void smp_init(const struct boot_info *bi)
 {
-	unsigned int count, online = 1;
+	unsigned int count, online = 1, asked = 0;
 	const uint32_t *apicids = acpi_usable_cpus(&count);
+	uint64_t t0 = 0;
 
 	bsp_cr3 = read_cr3();
 	/* The boot CPU: the stack boot/multiboot2.asm gave it. */
@@ -327,29 +421,45 @@ void smp_init(const struct boot_info *bi)
 	if (count > 1 && trampoline_setup(bi)) {
 		if (!aps_parked)
 			smp_park_aps();
+		/* Everything each AP needs, before any runs. */
+		for (unsigned int cpu = 1; cpu < count; cpu++) {
+			if (!cpu_possible(cpu))
+				continue;	/* no per-CPU unit for it */
+			if (prepare_cpu(cpu))
+				pr_err("smp: no memory to start CPU %u\n", cpu);
+			else
+				asked++;
+		}
+		/* After the allocations: they may have added a top-level
+		 * entry (the vmap area) the trampoline's tables must copy. */
+		trampoline_params_set(apicids, count);
 		/* The SDM's 10 ms from INIT to SIPI: tsc_init() alone takes
 		 * longer, but say it rather than rely on it. */
 		mdelay(10);
-		for (unsigned int cpu = 1; cpu < count; cpu++) {
-			void *stack;
-			int err;
+		t0 = ktime_get_ns();
+		if (!smpboot_serial) {
+			online += wake_cpus_parallel(apicids, count);
+		} else {
+			for (unsigned int cpu = 1; cpu < count; cpu++) {
+				int err;
 
-			if (!cpu_possible(cpu))
-				continue;	/* no per-CPU unit for it */
-			err = prepare_cpu(cpu, &stack);
-			if (err) {
-				pr_err("smp: no memory to start CPU %u\n", cpu);
-				continue;
+				if (!ap_stack[cpu])
+					continue;
+				err = wake_cpu_serial(cpu, apicids[cpu]);
+				if (!err)
+					online++;
+				else if (err != -EBUSY)
+					unprepare_cpu(cpu);	/* its memory stays in use */
 			}
-			err = wake_cpu(cpu, apicids[cpu], stack);
-			if (err == -EBUSY)
-				continue;	/* its memory stays in use */
-			if (err) {
-				unprepare_cpu(cpu, stack);
-				continue;
-			}
-			online++;
 		}
+	}
+	if (asked) {
+		uint64_t us = (ktime_get_ns() - t0) / 1000;
+
+		pr_info("smpboot: %u of %u APs online in %llu.%llu ms (%s)\n",
+			online - 1, asked, (unsigned long long)(us / 1000),
+			(unsigned long long)(us % 1000 / 100),
+			smpboot_serial ? "serial" : "parallel");
 	}
 	pr_info("smp: Brought up 1 node, %u CPU%s\n", online,
 		online == 1 ? "" : "s");
