@@ -23,6 +23,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 #include <kernel/traps.h>
@@ -167,6 +168,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 		boot_info.loader_name[0] ? boot_info.loader_name : "unknown",
 		boot_info.efi ? "UEFI" : "BIOS", boot_info.cmdline);
 	kernel_cmdline_report_unknown();
+	/* Fair or test-and-set spinlocks: before any other CPU runs. */
+	spinlock_init();
 
 	/* Exceptions next, so a mistake in what follows is reported. */
 	trap_init();

@@ -63,15 +63,27 @@ int panic_cpu = -1;
 static bool console_lock_busted;
 
 /*
- * Take console_lock, interrupts already off.  Returns whether it was
- * taken (the caller unlocks only then); false means "write without it".
+ * Take console_lock, interrupts already off (flags: as they were before).
+ * Returns whether it was taken (the caller unlocks only then); false
+ * means "write without it".
  */
-static bool console_lock_bounded(void)
+static bool console_lock_bounded(unsigned long flags)
 {
 	uint64_t start;
 
 	if (likely(READ_ONCE(panic_cpu) < 0 && !in_nmi())) {
-		spin_lock(&console_lock);
+		/* Wait with interrupts as the caller had them: when 255
+		 * CPUs print at once, a CPU can wait its turn for seconds,
+		 * and with interrupts off it would miss its ticks (the
+		 * watchdog calls that a hard lockup).  A waiter holds
+		 * nothing, so an interrupt that prints meanwhile just
+		 * waits too. */
+		while (!spin_trylock(&console_lock)) {
+			local_irq_restore(flags);
+			while (spin_is_locked(&console_lock))
+				cpu_relax();
+			local_irq_disable();
+		}
 		return true;
 	}
 	if (READ_ONCE(console_lock_busted))
@@ -190,7 +202,7 @@ void register_console(struct console *con)
 static void log_and_emit(int level, const char *s, size_t len, bool stamped)
 {
 	unsigned long flags = local_irq_save();
-	bool locked = console_lock_bounded();
+	bool locked = console_lock_bounded(flags);
 	bool show = level <= console_loglevel;
 	char stamp[32];
 	size_t stamp_len = 0;

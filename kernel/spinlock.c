@@ -9,11 +9,39 @@
  * The lockup bound is SPIN_LOCKUP_SECONDS of TSC time once the TSC is
  * calibrated (kernel/time/tsc.c), a count of ticks before.
  */
+#include <kernel/cmdline.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/time.h>
 
 DEFINE_PER_CPU(unsigned int, spinlocks_held);
+
+bool spin_unfair;
+BOOT_PARAM_FLAG(spinlock_ticket, "spinlock.ticket",
+		"fair ticket spinlocks even under a hypervisor (default there: test-and-set)");
+
+/* CPUID leaf 1, ECX bit 31: set by hypervisors, clear on bare metal. */
+static bool cpu_has_hypervisor(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	return c & (1u << 31);
+}
+
+/*
+ * Which locks, decided once in kmain right after the command line, while
+ * only the boot CPU runs and no lock is contended.  Linux decides the
+ * same way (native_pv_lock_init(): virt_spin_lock_key is on when
+ * X86_FEATURE_HYPERVISOR is).
+ */
+void spinlock_init(void)
+{
+	spin_unfair = cpu_has_hypervisor() && !spinlock_ticket;
+	pr_info("spinlock: %s\n", spin_unfair ?
+		"test-and-set, under a hypervisor (as Linux's virt_spin_lock)" :
+		"ticket (fair)");
+}
 
 unsigned long might_sleep_reports;
 unsigned long spin_lockup_reports;
@@ -44,26 +72,53 @@ static uint64_t lockup_bound_ticks(void)
 	return khz ? khz * 1000 * SPIN_LOCKUP_SECONDS : SPIN_LOCKUP_TSC;
 }
 
+/* A wait in progress: reported once, when it passes the bound. */
+struct spin_wait {
+	uint64_t start, bound;
+	unsigned long spins;
+	bool reported;
+};
+
+static void spin_wait_start(struct spin_wait *w)
+{
+	*w = (struct spin_wait){ rdtsc(), lockup_bound_ticks(), 0, false };
+}
+
+static void spin_wait_step(spinlock_t *lock, struct spin_wait *w)
+{
+	cpu_relax();
+	if (w->reported || ++w->spins % 1024)
+		return;
+	if (rdtsc() - w->start > w->bound) {
+		__atomic_fetch_add(&spin_lockup_reports, 1, __ATOMIC_RELAXED);
+		pr_err("BUG: spinlock lockup suspected on CPU#%u, lock: %s, .owner_cpu: %d, waited %llu TSC ticks\n",
+		       smp_processor_id(), lock_name(lock),
+		       READ_ONCE(lock->owner_cpu),
+		       (unsigned long long)(rdtsc() - w->start));
+		w->reported = true;
+	}
+}
+
 void spin_lock_wait(spinlock_t *lock, uint16_t ticket)
 {
-	uint64_t start = rdtsc(), bound = lockup_bound_ticks();
-	unsigned long spins = 0;
-	bool reported = false;
+	struct spin_wait w;
 
-	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket) {
-		cpu_relax();
-		if (reported || ++spins % 1024)
-			continue;
-		if (rdtsc() - start > bound) {
-			__atomic_fetch_add(&spin_lockup_reports, 1,
-					   __ATOMIC_RELAXED);
-			pr_err("BUG: spinlock lockup suspected on CPU#%u, lock: %s, .owner_cpu: %d, waited %llu TSC ticks\n",
-			       smp_processor_id(), lock_name(lock),
-			       READ_ONCE(lock->owner_cpu),
-			       (unsigned long long)(rdtsc() - start));
-			reported = true;
-		}
-	}
+	spin_wait_start(&w);
+	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
+		spin_wait_step(lock, &w);
+}
+
+/* Test-and-set: watch it with plain reads (no bus-locked writes while it
+ * is held), and try when it looks free. */
+void spin_lock_unfair_wait(spinlock_t *lock)
+{
+	struct spin_wait w;
+
+	spin_wait_start(&w);
+	do {
+		while (spin_is_locked(lock))
+			spin_wait_step(lock, &w);
+	} while (!spin_try_take(lock));
 }
 
 bool __might_sleep(const char *file, int line)

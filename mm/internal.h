@@ -95,6 +95,11 @@ extern struct vm_region vmap_region;
 
 /* Unmap, shoot down on every CPU, then free (mm/vmap.c). */
 void release_kernel_pages(unsigned long va, size_t npages);
+/* Unmap npages from va now; shoot down, free them and release the area
+ * at 'area' of r at the next purge (vm_unmap_aliases()), and only then
+ * take them off *mapped. */
+void vm_free_lazy(struct vm_region *r, unsigned long area, unsigned long va,
+		  size_t npages, uint64_t *mapped);
 
 /* Counters, read by mm_get_stats. */
 extern uint64_t vmap_pages_mapped;

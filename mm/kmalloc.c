@@ -28,6 +28,15 @@
  * of an address that kmalloc did not return is reported.  Each report is
  * one line and the bad call is ignored.
  *
+ * The lock.  One kmalloc_lock guards the classes' lists, and is held
+ * only for the list work: the poison check of a new object, the poison
+ * written over a freed one, a new slab page's carving and the return of
+ * an empty one to the buddy allocator all happen outside it, and big
+ * requests (whole pages, as Linux's kmalloc_large()) never take it.  When
+ * 255 CPUs load modules at once (the storm) every one of them allocates;
+ * the shorter the hold, the less the others spin.  The counters are
+ * atomic, so the page path can keep them without the lock.
+ *
  * Simplifications: one lock for all classes (no per-CPU slabs), kmalloc(0)
  * returns NULL (Linux returns ZERO_SIZE_PTR), no alignment beyond the
  * object's size.
@@ -44,10 +53,17 @@
 #define POISON_FREE		0x6b
 
 static DEFINE_SPINLOCK(kmalloc_lock);
-static uint32_t partial[KMALLOC_CLASSES];	/* page index lists */
-static bool kmalloc_ready;
+static uint32_t partial[KMALLOC_CLASSES] = {	/* page index lists */
+	[0 ... KMALLOC_CLASSES - 1] = BUDDY_NONE,
+};
+/* Atomic: the page path and the counters' readers take no lock. */
 static uint64_t kmalloc_objects, kmalloc_bytes;
 static uint64_t kmalloc_slab_pages;	/* pages carved into objects now */
+
+static void count(uint64_t *counter, int64_t delta)
+{
+	__atomic_fetch_add(counter, (uint64_t)delta, __ATOMIC_RELAXED);
+}
 
 static size_t class_size(unsigned int class)
 {
@@ -99,20 +115,14 @@ static void partial_del(unsigned int class, struct page *page)
 	page->next = page->prev = BUDDY_NONE;
 }
 
-static void kmalloc_init_once(void)
-{
-	for (unsigned int c = 0; c < KMALLOC_CLASSES; c++)
-		partial[c] = BUDDY_NONE;
-	kmalloc_ready = true;
-}
-
 /* Free objects store the next free offset in their first two bytes. */
 static uint16_t *free_link(void *obj)
 {
 	return (uint16_t *)obj;
 }
 
-/* A new slab page, every object free and poisoned. */
+/* A new slab page, every object free and poisoned (no lock needed: the
+ * page is no one else's until partial_add()). */
 static struct page *new_slab(unsigned int class)
 {
 	size_t size = class_size(class);
@@ -126,7 +136,7 @@ static struct page *new_slab(unsigned int class)
 		*free_link(base + off) = off + size < PAGE_SIZE ?
 					 (uint16_t)(off + size) : SLAB_FREE_END;
 	page = virt_to_page(base);
-	kmalloc_slab_pages++;
+	count(&kmalloc_slab_pages, 1);
 	page->flags |= PG_slab;
 	page->slab_class = (uint8_t)class;
 	page->slab_inuse = 0;
@@ -134,44 +144,70 @@ static struct page *new_slab(unsigned int class)
 	return page;
 }
 
+/* Every byte after the free link still POISON_FREE: eight at a time
+ * (objects are at least 16 bytes, aligned to their size). */
 static void check_poison(const char *obj, size_t size)
 {
-	for (size_t i = sizeof(uint16_t); i < size; i++) {
-		if ((uint8_t)obj[i] != POISON_FREE) {
-			pr_err("kmalloc: object %p (size %zu) was written after free (byte %zu is %#x)\n",
-			       obj, size, i, (uint8_t)obj[i]);
-			return;
-		}
-	}
+	const uint64_t poison = 0x0101010101010101ULL * POISON_FREE;
+	size_t i = sizeof(uint16_t);
+
+	for (; i < sizeof(uint64_t); i++)
+		if ((uint8_t)obj[i] != POISON_FREE)
+			goto bad;
+	for (; i < size; i += sizeof(uint64_t))
+		if (*(const uint64_t *)(obj + i) != poison)
+			goto bad;
+	return;
+bad:
+	while ((uint8_t)obj[i] == POISON_FREE)
+		i++;
+	pr_err("kmalloc: object %p (size %zu) was written after free (byte %zu is %#x)\n",
+	       obj, size, i, (uint8_t)obj[i]);
 }
 
-static void *slab_alloc(unsigned int class)
+/* An object of the class off its first partial page (kmalloc_lock held),
+ * or NULL when the class has none. */
+static void *slab_take(unsigned int class)
 {
-	size_t size = class_size(class);
 	struct page *page;
 	char *obj;
 
-	if (partial[class] != BUDDY_NONE) {
-		page = &mem_buddy.pages[partial[class]];
-	} else {
-		page = new_slab(class);
-		if (!page)
-			return NULL;
-		partial_add(class, page);
-	}
+	if (partial[class] == BUDDY_NONE)
+		return NULL;
+	page = &mem_buddy.pages[partial[class]];
 	obj = (char *)page_address(page) + page->slab_free;
 	page->slab_free = *free_link(obj);
 	page->slab_inuse++;
 	if (page->slab_free == SLAB_FREE_END)
 		partial_del(class, page);	/* now full */
-	check_poison(obj, size);
+	return obj;
+}
+
+static void *slab_alloc(unsigned int class)
+{
+	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
+	char *obj = slab_take(class);
+	struct page *page;
+
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
+	if (!obj) {
+		/* A page carved outside the lock; another CPU may have
+		 * freed an object meanwhile, which is fine: both get used. */
+		page = new_slab(class);
+		if (!page)
+			return NULL;
+		flags = spin_lock_irqsave(&kmalloc_lock);
+		partial_add(class, page);
+		obj = slab_take(class);
+		spin_unlock_irqrestore(&kmalloc_lock, flags);
+	}
+	check_poison(obj, class_size(class));	/* ours now: no lock */
 	return obj;
 }
 
 void *kmalloc(size_t size)
 {
-	unsigned long flags;
-	void *p = NULL;
+	void *p;
 	size_t got;
 
 	if (size == 0)
@@ -181,9 +217,6 @@ void *kmalloc(size_t size)
 			size);
 		return NULL;
 	}
-	flags = spin_lock_irqsave(&kmalloc_lock);
-	if (!kmalloc_ready)
-		kmalloc_init_once();
 	if (size <= class_size(KMALLOC_CLASSES - 1)) {
 		unsigned int class = size_class(size);
 
@@ -198,10 +231,9 @@ void *kmalloc(size_t size)
 		got = PAGE_SIZE << order;
 	}
 	if (p) {
-		kmalloc_objects++;
-		kmalloc_bytes += got;
+		count(&kmalloc_objects, 1);
+		count(&kmalloc_bytes, (int64_t)got);
 	}
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
 	return p;
 }
 EXPORT_SYMBOL(kmalloc);
@@ -226,7 +258,12 @@ char *kstrdup(const char *s)
 	return p;
 }
 
-static void slab_free(struct page *page, void *ptr)
+/*
+ * Back on its page's free list (kmalloc_lock held, the object already
+ * poisoned but for its link).  Returns the page when that was its last
+ * object, for the caller to give back after unlocking; else NULL.
+ */
+static void *slab_free(struct page *page, void *ptr)
 {
 	unsigned int class = page->slab_class;
 	size_t size = class_size(class);
@@ -234,79 +271,83 @@ static void slab_free(struct page *page, void *ptr)
 	size_t off = (size_t)((char *)ptr - base);
 	bool was_full = page->slab_free == SLAB_FREE_END;
 
-	if (off % size) {
-		pr_err("kfree: %p is inside a %zu-byte object, not its start (ignored)\n",
-		       ptr, size);
-		return;
-	}
 	for (uint16_t f = page->slab_free; f != SLAB_FREE_END;
 	     f = *free_link(base + f)) {
 		if (f == off) {
 			pr_err("kfree: double free of %p (size %zu) (ignored)\n",
 			       ptr, size);
-			return;
+			return NULL;
 		}
 	}
-	memset(ptr, POISON_FREE, size);
 	*free_link(ptr) = page->slab_free;
 	page->slab_free = (uint16_t)off;
 	page->slab_inuse--;
-	kmalloc_objects--;
-	kmalloc_bytes -= size;
+	count(&kmalloc_objects, -1);
+	count(&kmalloc_bytes, -(int64_t)size);
 	if (page->slab_inuse == 0) {
 		/* All free: the page goes back to the buddy allocator. */
 		if (!was_full)
 			partial_del(class, page);
 		page->flags &= ~PG_slab;
-		kmalloc_slab_pages--;
-		free_pages(base, 0);
-	} else if (was_full) {
-		partial_add(class, page);
+		count(&kmalloc_slab_pages, -1);
+		return base;
 	}
+	if (was_full)
+		partial_add(class, page);
+	return NULL;
 }
 
 void kfree(const void *ptr)
 {
 	struct page *page;
 	unsigned long flags;
+	void *empty;
+	size_t size;
 
 	if (!ptr)
 		return;
-	flags = spin_lock_irqsave(&kmalloc_lock);
 	page = virt_to_page(ptr);
+	/* An object the caller owns: its page stays a slab page while it
+	 * lives, so what kind of memory it is can be read without the lock. */
 	if (page && (page->flags & PG_slab)) {
-		slab_free(page, (void *)ptr);
+		size = class_size(page->slab_class);
+		if ((uintptr_t)ptr % size) {
+			pr_err("kfree: %p is inside a %zu-byte object, not its start (ignored)\n",
+			       ptr, size);
+			return;
+		}
+		/* Poison first, outside the lock: for a double free the
+		 * bytes were poison already, and the link is left alone. */
+		memset((char *)ptr + sizeof(uint16_t), POISON_FREE,
+		       size - sizeof(uint16_t));
+		flags = spin_lock_irqsave(&kmalloc_lock);
+		empty = slab_free(page, (void *)ptr);
+		spin_unlock_irqrestore(&kmalloc_lock, flags);
+		if (empty)
+			free_pages(empty, 0);
 	} else if (page && (page->flags & PG_large) &&
 		   (page->flags & PG_head) &&
 		   IS_ALIGNED((uintptr_t)ptr, PAGE_SIZE)) {
 		unsigned int order = page->order;
 
 		page->flags &= ~PG_large;
-		kmalloc_objects--;
-		kmalloc_bytes -= PAGE_SIZE << order;
+		count(&kmalloc_objects, -1);
+		count(&kmalloc_bytes, -(int64_t)(PAGE_SIZE << order));
 		free_pages((void *)ptr, order);
 	} else {
 		pr_err("kfree: %p was not returned by kmalloc, or is already freed (ignored)\n",
 		       ptr);
 	}
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
 }
 EXPORT_SYMBOL(kfree);
 
 void kmalloc_get_stats(uint64_t *objects, uint64_t *bytes)
 {
-	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
-
-	*objects = kmalloc_objects;
-	*bytes = kmalloc_bytes;
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
+	*objects = __atomic_load_n(&kmalloc_objects, __ATOMIC_RELAXED);
+	*bytes = __atomic_load_n(&kmalloc_bytes, __ATOMIC_RELAXED);
 }
 
 uint64_t kmalloc_nr_slab_pages(void)
 {
-	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
-	uint64_t pages = kmalloc_slab_pages;
-
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
-	return pages;
+	return __atomic_load_n(&kmalloc_slab_pages, __ATOMIC_RELAXED);
 }

@@ -18,17 +18,13 @@
  * calls set_memory_ro() / set_memory_x() on the text and rodata pages,
  * as Linux's module_enable_ro()/module_enable_x() do.
  *
- * module_memfree() is lazy, as Linux's vfree() is (mm/vmalloc.c's "lazy"
- * vmap areas): it unmaps the pages at once but does not shoot the TLB
- * down.  The pages and the address range stay reserved on a purge list -
- * no one can be given them, so a stale TLB entry on another CPU can do no
- * harm - until lazy_max_pages() of them wait; then vm_unmap_aliases()
- * flushes every CPU's TLB once for all of them and only then frees pages
- * and ranges.  One shootdown per purge instead of one per free: when 64
- * CPUs turn away 64 copies of a module at once (docs/story.md), that is
- * the difference between a few IPIs and thousands.  module_alloc() purges
- * and retries before it says the area is full; the counters (module_pages)
- * count waiting pages until the purge, so tests purge before they compare.
+ * module_memfree() is lazy, as Linux's vfree() is (vm_free_lazy() in
+ * mm/vmap.c): one TLB shootdown per purge instead of one per free.  When
+ * 64 CPUs turn away 64 copies of a module at once (docs/story.md), that
+ * is the difference between a few IPIs and thousands.  module_alloc()
+ * purges and retries before it says the area is full; the counters
+ * (module_pages) count waiting pages until the purge, so tests purge
+ * before they compare.
  *
  * Simplifications: the mapping is always 4 KiB PTEs (no large pages to
  * split, unlike Linux's set_memory.c); set_memory_* accept only the
@@ -47,58 +43,6 @@ static struct vm_region module_region = {
 	.end = MODULES_END,
 	.lock = SPINLOCK_INIT("module_region.lock"),
 };
-
-/* A freed area waiting for the purge, with its pages' addresses. */
-struct lazy_area {
-	struct lazy_area *next;
-	unsigned long va;
-	size_t npages;
-	uint64_t phys[];
-};
-
-static struct lazy_area *lazy_list;
-static size_t lazy_pages;
-static DEFINE_SPINLOCK(lazy_lock);
-
-/* Linux: 32 MiB times log2 of the CPU count; here 64 pages times it. */
-static size_t lazy_max_pages(void)
-{
-	unsigned int cpus = num_online_cpus(), log = 1;
-
-	while (cpus >>= 1)
-		log++;
-	return 64 * log;
-}
-
-void vm_unmap_aliases(void)
-{
-	struct lazy_area *list, *a, *next;
-	unsigned long start = ~0UL, end = 0;
-	size_t pages;
-
-	spin_lock(&lazy_lock);
-	list = lazy_list;
-	pages = lazy_pages;
-	lazy_list = NULL;
-	lazy_pages = 0;
-	spin_unlock(&lazy_lock);
-	if (!list)
-		return;
-	for (a = list; a; a = a->next) {
-		start = MIN(start, a->va);
-		end = MAX(end, a->va + a->npages * PAGE_SIZE);
-	}
-	flush_tlb_kernel_range(start, end);
-	for (a = list; a; a = next) {
-		next = a->next;
-		for (size_t i = 0; i < a->npages; i++)
-			if (a->phys[i])
-				free_page(phys_to_virt(a->phys[i]));
-		vm_area_release(&module_region, a->va);
-		kfree(a);
-	}
-	__atomic_sub_fetch(&module_pages_mapped, pages, __ATOMIC_RELAXED);
-}
 
 void *module_alloc(size_t size)
 {
@@ -145,9 +89,7 @@ fail_pages:
 void module_memfree(void *addr)
 {
 	unsigned long va = (unsigned long)addr;
-	struct lazy_area *lazy;
-	size_t size, npages;
-	bool purge;
+	size_t size;
 
 	if (!addr)
 		return;
@@ -157,27 +99,8 @@ void module_memfree(void *addr)
 			addr);
 		return;
 	}
-	npages = size >> PAGE_SHIFT;
-	lazy = kmalloc(sizeof(*lazy) + npages * sizeof(lazy->phys[0]));
-	if (!lazy) {
-		/* No room to remember it: the eager way. */
-		release_kernel_pages(va, npages);
-		vm_area_release(&module_region, va);
-		__atomic_sub_fetch(&module_pages_mapped, npages,
-				   __ATOMIC_RELAXED);
-		return;
-	}
-	lazy->va = va;
-	lazy->npages = npages;
-	unmap_kernel_pages(va, npages, lazy->phys);
-	spin_lock(&lazy_lock);
-	lazy->next = lazy_list;
-	lazy_list = lazy;
-	lazy_pages += npages;
-	purge = lazy_pages >= lazy_max_pages();
-	spin_unlock(&lazy_lock);
-	if (purge)
-		vm_unmap_aliases();
+	vm_free_lazy(&module_region, va, va, size >> PAGE_SHIFT,
+		     &module_pages_mapped);
 }
 
 void module_area_usage(struct vm_usage *u)

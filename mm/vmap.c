@@ -24,6 +24,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include "internal.h"
 
 uint64_t vmap_pages_mapped;
@@ -249,6 +250,97 @@ void release_kernel_pages(unsigned long va, size_t npages)
 }
 
 /*
+ * Lazy freeing, as Linux's vfree() (mm/vmalloc.c's "lazy" vmap areas):
+ * vm_free_lazy() unmaps the pages at once but does not shoot the TLB
+ * down.  The pages and the address range stay reserved on a purge list -
+ * no one can be given them, so a stale TLB entry on another CPU can do no
+ * harm - until lazy_max_pages() of them wait; then vm_unmap_aliases()
+ * flushes every CPU's TLB once for all of them and only then frees pages
+ * and ranges.  Module memory (mm/module_alloc.c) and kernel stacks (below)
+ * are freed this way: when 255 storm workers exit, their 255 stacks were
+ * 255 shootdowns of 254 IPIs each (ten seconds of a 255-CPU boot under
+ * TCG); now they are a few.
+ */
+struct lazy_area {
+	struct lazy_area *next;
+	struct vm_region *region;
+	unsigned long area;	/* the vm_area to release */
+	unsigned long va;	/* the first mapped page */
+	size_t npages;
+	uint64_t *mapped;	/* the counter to take them off */
+	uint64_t phys[];
+};
+
+static struct lazy_area *lazy_list;
+static size_t lazy_pages;
+static DEFINE_SPINLOCK(lazy_lock);
+
+/* Linux: 32 MiB times log2 of the CPU count; here 64 pages times it. */
+static size_t lazy_max_pages(void)
+{
+	unsigned int cpus = num_online_cpus(), log = 1;
+
+	while (cpus >>= 1)
+		log++;
+	return 64 * log;
+}
+
+void vm_unmap_aliases(void)
+{
+	struct lazy_area *list, *a, *next;
+	unsigned long start = ~0UL, end = 0;
+
+	spin_lock(&lazy_lock);
+	list = lazy_list;
+	lazy_list = NULL;
+	lazy_pages = 0;
+	spin_unlock(&lazy_lock);
+	if (!list)
+		return;
+	for (a = list; a; a = a->next) {
+		start = MIN(start, a->va);
+		end = MAX(end, a->va + a->npages * PAGE_SIZE);
+	}
+	flush_tlb_kernel_range(start, end);
+	for (a = list; a; a = next) {
+		next = a->next;
+		for (size_t i = 0; i < a->npages; i++)
+			if (a->phys[i])
+				free_page(phys_to_virt(a->phys[i]));
+		vm_area_release(a->region, a->area);
+		__atomic_sub_fetch(a->mapped, a->npages, __ATOMIC_RELAXED);
+		kfree(a);
+	}
+}
+
+void vm_free_lazy(struct vm_region *r, unsigned long area, unsigned long va,
+		  size_t npages, uint64_t *mapped)
+{
+	struct lazy_area *lazy;
+	bool purge;
+
+	lazy = kmalloc(sizeof(*lazy) + npages * sizeof(lazy->phys[0]));
+	if (!lazy) {
+		/* No room to remember it: the eager way. */
+		release_kernel_pages(va, npages);
+		vm_area_release(r, area);
+		__atomic_sub_fetch(mapped, npages, __ATOMIC_RELAXED);
+		return;
+	}
+	*lazy = (struct lazy_area){ .region = r, .area = area, .va = va,
+				    .npages = npages, .mapped = mapped };
+	unmap_kernel_pages(va, npages, lazy->phys);
+	spin_lock(&lazy_lock);
+	lazy->next = lazy_list;
+	lazy_list = lazy;
+	lazy_pages += npages;
+	purge = lazy_pages >= lazy_max_pages();
+	spin_unlock(&lazy_lock);
+	if (purge)
+		vm_unmap_aliases();
+}
+
+/*
  * Kernel stacks with guard pages (Linux: CONFIG_VMAP_STACK).
  *
  * A stack grows down, so the page that matters is the one *below* it: the
@@ -296,17 +388,17 @@ unwind:
 void kernel_stack_free(void *stack)
 {
 	unsigned long base = (unsigned long)stack, va = base - PAGE_SIZE;
-	size_t npages = vm_area_size(&vmap_region, va) >> PAGE_SHIFT;
+	size_t size;
 
 	if (!stack)
 		return;
-	if (!npages) {
+	size = vm_area_mark_lazy(&vmap_region, va);
+	if (!size) {
 		pr_warn("kernel_stack_free: %p is not a kernel stack (ignored)\n",
 			stack);
 		return;
 	}
-	npages--;	/* the guard page below was never mapped */
-	release_kernel_pages(base, npages);
-	vm_area_release(&vmap_region, va);
-	__atomic_sub_fetch(&vmap_pages_mapped, npages, __ATOMIC_RELAXED);
+	/* The guard page below was never mapped: the rest goes lazily. */
+	vm_free_lazy(&vmap_region, va, base, (size >> PAGE_SHIFT) - 1,
+		     &vmap_pages_mapped);
 }

@@ -638,12 +638,19 @@ def boots(build, accel='tcg'):
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         # Four CPUs: the MADT lists them all; maxcpus=3 limits what is used.
+        # Fair ticket spinlocks although QEMU says it is a hypervisor: the
+        # suites that lock hardest, every CPU at once (kernel/spinlock.c).
+        Boot('smp-8-ticket', f'{common} storm=off ktest=spinlock,ipi,tlb,mutex,percpu_alloc ktest_cpus=8 spinlock.ticket',
+             smp=8, expect=[r'^spinlock: ticket \(fair\)$', r'^smp: 8 CPUs online$', POWEROFF],
+             reject=NO_FAULTS, ktap=True),
         # Also the log without timestamps: every check reads both forms.
         Boot('smp-4', f'{common} ktest=all ktest_cpus=4 maxcpus=3 printk.time=0', smp=4, stamps=False,
              expect=STANDARD + [r'^ACPI: MADT: 4 CPUs \(APIC IDs 0-3\), 1 IOAPIC, \d+ overrides, LAPIC at 0xfee00000$',
                                 r'^smp: using 3 of 4 CPUs \(maxcpus=3\)$',
                                 # KVM's -cpu host has an x2APIC; TCG's CPU none.
                                 X2APIC_MODE if accel == 'kvm' else XAPIC_MODE,
+                                # TCG and KVM both say "hypervisor" in CPUID.
+                                r'^spinlock: test-and-set, under a hypervisor \(as Linux\'s virt_spin_lock\)$',
                                 r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by (cpuid|hpet|pit)\)$'],
              reject=NO_FAULTS, ktap=True),
     ]

@@ -79,8 +79,8 @@ void kernel_stack_free(void *stack);
  * whole pages afterwards. */
 void *module_alloc(size_t size);
 void module_memfree(void *addr);
-/* Flush the TLB for every lazily freed module area, then free them
- * (Linux's name; module_memfree() defers to it). */
+/* Flush the TLB for every lazily freed area (module memory, kernel
+ * stacks), then free them (Linux's name; the frees defer to it). */
 void vm_unmap_aliases(void);
 int set_memory_ro(unsigned long addr, int numpages);
 int set_memory_rw(unsigned long addr, int numpages);

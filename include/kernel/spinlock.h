@@ -6,6 +6,14 @@
  * _irqsave forms also disable interrupts on this CPU, for locks that an
  * interrupt handler may take.
  *
+ * Under a hypervisor (CPUID says so) the locks are test-and-set instead,
+ * as Linux's virt_spin_lock() makes them: a waiter takes the lock when
+ * it sees it free, in no order.  A fair lock must be handed to one
+ * particular waiter, and when the host has descheduled that virtual CPU
+ * every other waiter spins until the host runs it again.  With 255
+ * emulated CPUs on two host cores, taking turns, that is every handover.
+ * spinlock.ticket keeps the fair locks anyway (kernel/spinlock.c).
+ *
  * Debug checks, always on (Linux's CONFIG_DEBUG_SPINLOCK and
  * CONFIG_DEBUG_ATOMIC_SLEEP, kernel/locking/spinlock_debug.c):
  *   - the owner CPU is recorded in the lock;
@@ -82,6 +90,24 @@ static inline enum spin_lock_verdict spin_lock_check(const spinlock_t *lock)
 
 void spin_bug_recursion(spinlock_t *lock) __noreturn;
 void spin_lock_wait(spinlock_t *lock, uint16_t ticket);
+void spin_lock_unfair_wait(spinlock_t *lock);
+
+/* Test-and-set, not tickets (spinlock_init(), once, before the APs);
+ * spinlock.ticket on the command line keeps tickets. */
+extern bool spin_unfair;
+extern bool spinlock_ticket;
+void spinlock_init(void);
+
+/* The lock, if it is free now: "now serving" is the next ticket. */
+static inline bool spin_try_take(spinlock_t *lock)
+{
+	uint16_t serving = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
+	uint16_t expected = serving;
+
+	return __atomic_compare_exchange_n(&lock->next, &expected,
+					   (uint16_t)(serving + 1), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
 
 static inline void spin_acquired(spinlock_t *lock)
 {
@@ -95,21 +121,22 @@ static inline void spin_lock(spinlock_t *lock)
 
 	if (unlikely(spin_lock_check(lock) != SPIN_LOCK_OK))
 		spin_bug_recursion(lock);
-	ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
-	if (unlikely(__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket))
-		spin_lock_wait(lock, ticket);
+	if (spin_unfair) {
+		if (unlikely(!spin_try_take(lock)))
+			spin_lock_unfair_wait(lock);
+	} else {
+		ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+		if (unlikely(__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) !=
+			     ticket))
+			spin_lock_wait(lock, ticket);
+	}
 	spin_acquired(lock);
 }
 
 /* Take the lock only if it is free now; true when taken. */
 static inline bool spin_trylock(spinlock_t *lock)
 {
-	uint16_t serving = __atomic_load_n(&lock->owner, __ATOMIC_RELAXED);
-	uint16_t expected = serving;
-
-	if (!__atomic_compare_exchange_n(&lock->next, &expected,
-					 (uint16_t)(serving + 1), false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (!spin_try_take(lock))
 		return false;
 	spin_acquired(lock);
 	return true;

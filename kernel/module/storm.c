@@ -53,6 +53,7 @@
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/wait.h>
 #include "internal.h"
 
 #define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
@@ -85,6 +86,10 @@ static struct storm_list storm_list;
 static struct storm_counts counts;
 static DEFINE_SPINLOCK(counts_lock);
 static volatile int storm_ready, storm_go;
+/* The barrier's waiters sleep here: a spinning one would take the host's
+ * time from the workers still starting, under an emulator with more
+ * CPUs than host cores. */
+static DECLARE_WAIT_QUEUE_HEAD(storm_go_wq);
 static uint64_t storm_t0, storm_t_last;
 static unsigned long storm_progress;
 
@@ -178,8 +183,7 @@ static int storm_worker(void *data)
 {
 	(void)data;
 	__atomic_fetch_add(&storm_ready, 1, __ATOMIC_RELAXED);
-	while (!READ_ONCE(storm_go))
-		cpu_relax();
+	wait_event(storm_go_wq, READ_ONCE(storm_go));
 	for (unsigned int i = 0; i < storm_list.count; i++) {
 		const char *name = storm_list.names[i];
 		struct modprobe_outcome out;
@@ -411,6 +415,7 @@ static int storm_round(unsigned int round, const struct storm_opts *o,
 	module_trace_start();
 	view_open();
 	WRITE_ONCE(storm_go, 1);
+	wake_up_all(&storm_go_wq);
 
 	if (!storm_wait(workers)) {
 		view_close();

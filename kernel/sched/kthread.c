@@ -85,9 +85,9 @@ struct task_struct *task_alloc(int (*threadfn)(void *data), void *data,
 
 static void task_free(struct task_struct *p)
 {
-	/* Unmapped and shot down on every CPU (flush_tlb_kernel_range)
-	 * before the pages can be reused: no CPU that ran or woke this
-	 * thread keeps a stale TLB entry for its stack. */
+	/* Unmapped now and shot down on every CPU at the next lazy purge
+	 * (vm_unmap_aliases()), before the pages can be reused: no CPU that
+	 * ran or woke this thread keeps a stale TLB entry for its stack. */
 	kernel_stack_free(p->stack);
 	kfree(p);
 	__atomic_fetch_add(&threads_freed, 1, __ATOMIC_RELAXED);

@@ -10,9 +10,10 @@
  * interrupts off completes and is reported.
  *
  * tlb: a page in the vmap area that every CPU has read (so every TLB may
- * hold it) is freed through kernel_stack_free(); then every CPU reads it
- * again through probe_read_u64(), which returns -EFAULT instead of
- * crashing, and every one must fault.  Without the shootdown the other
+ * hold it) is freed through kernel_stack_free() and the lazy frees
+ * purged (vm_unmap_aliases()); then every CPU reads it again through
+ * probe_read_u64(), which returns -EFAULT instead of crashing, and every
+ * one must fault.  Without the shootdown the other
  * CPUs would read the freed page through their stale entries.
  */
 #include <kernel/errno.h>
@@ -220,7 +221,10 @@ static void test_unmapped_page_faults_everywhere(struct ktest *t)
 		KTEST_EXPECT_EQ(t, probe_value[cpu], TLB_MAGIC);
 	}
 
+	/* Freed lazily, as Linux's vfree(): unmapped now, shot down at the
+	 * purge, which is the shootdown under test. */
 	kernel_stack_free(page);
+	vm_unmap_aliases();
 
 	/* Every CPU must now fault on it. */
 	memset(probe_result, 0x7f, sizeof(probe_result));
