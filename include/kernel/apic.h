@@ -78,20 +78,33 @@ enum apic_mode {
 
 /*
  * The pure decision (kernel/apic/apic_mode.c, host tested): given the
- * IA32_APIC_BASE value firmware left, whether CPUID offers x2APIC, and
- * whether nox2apic was given, which mode to run in and the MSR values to
- * write, in order (0, 1 or 2 of them; the SDM's state machine, figure
- * 11-27, forbids going from x2APIC straight to xAPIC, and going from
- * disabled straight to x2APIC is done as EN then EN|EXTD).
+ * IA32_APIC_BASE value firmware left, whether CPUID offers x2APIC,
+ * whether firmware locked the APIC in x2APIC mode (IA32_XAPIC_DISABLE_
+ * STATUS, below), and whether nox2apic was given, which mode to run in
+ * and the MSR values to write, in order (0, 1 or 2 of them; the SDM's
+ * state machine, figure 11-27, forbids going from x2APIC straight to
+ * xAPIC, and going from disabled straight to x2APIC is done as EN then
+ * EN|EXTD, except when locked: then xAPIC mode would fault, so EN|EXTD
+ * at once).
  */
 struct apic_mode_plan {
 	enum apic_mode mode;
 	unsigned int nr_writes;
 	uint64_t writes[2];
 	bool forced_x2apic;	/* nox2apic ignored: firmware had it on */
+	bool locked;		/* firmware locked x2APIC: xAPIC would fault */
 };
-void apic_mode_plan(uint64_t apic_base, bool cpu_has_x2apic, bool nox2apic,
+void apic_mode_plan(uint64_t apic_base, bool cpu_has_x2apic,
+		    bool x2apic_locked, bool nox2apic,
 		    struct apic_mode_plan *plan);
+
+/* IA32_ARCH_CAPABILITIES bit 21: IA32_XAPIC_DISABLE_STATUS exists; its
+ * bit 0: firmware disabled xAPIC mode for good (Intel, since about
+ * 2022; Linux: x2apic_hw_locked()). */
+#define MSR_IA32_ARCH_CAPABILITIES	0x10a
+#define ARCH_CAP_XAPIC_DISABLE		(1ULL << 21)
+#define MSR_IA32_XAPIC_DISABLE_STATUS	0xbd
+#define LEGACY_XAPIC_DISABLED		(1ULL << 0)
 
 /* ---- kernel interface (kernel/apic/lapic.c) ----------------------------- */
 

@@ -8,6 +8,10 @@
  * x2APIC (EN|EXTD); EXTD without EN is invalid, and x2APIC may only be
  * left through disabled, which resets the APIC.  So:
  *
+ *   firmware locked x2APIC       x2APIC, always (nox2apic is ignored):
+ *                                xAPIC mode is disabled in hardware and
+ *                                writing it faults; from disabled, EN|EXTD
+ *                                in one write (legal, figure 11-27)
  *   firmware left x2APIC on      stay in x2APIC (even with nox2apic: the
  *                                only way out is a reset of the APIC, and
  *                                firmware may have routed things through
@@ -26,7 +30,8 @@ static void plan_write(struct apic_mode_plan *plan, uint64_t v)
 	plan->writes[plan->nr_writes++] = v;
 }
 
-void apic_mode_plan(uint64_t apic_base, bool cpu_has_x2apic, bool nox2apic,
+void apic_mode_plan(uint64_t apic_base, bool cpu_has_x2apic,
+		    bool x2apic_locked, bool nox2apic,
 		    struct apic_mode_plan *plan)
 {
 	bool en = apic_base & APIC_BASE_ENABLE;
@@ -34,6 +39,15 @@ void apic_mode_plan(uint64_t apic_base, bool cpu_has_x2apic, bool nox2apic,
 
 	plan->nr_writes = 0;
 	plan->forced_x2apic = false;
+	plan->locked = x2apic_locked;
+	if (x2apic_locked) {
+		plan->mode = APIC_MODE_X2APIC;
+		plan->forced_x2apic = nox2apic;
+		if (!(en && extd))
+			plan_write(plan, apic_base | APIC_BASE_ENABLE |
+					 APIC_BASE_EXTD);
+		return;
+	}
 	if (en && extd) {
 		plan->mode = APIC_MODE_X2APIC;
 		plan->forced_x2apic = nox2apic;

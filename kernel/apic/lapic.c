@@ -223,19 +223,43 @@ static void pic_remap_and_mask(void)
 	outb(PIC2_DATA, 0xff);
 }
 
-/* Choose and enter a mode on this CPU; x2APIC only if 'x2apic_allowed'.
- * Returns the mode the CPU is now in. */
-static enum apic_mode apic_switch_mode(bool x2apic_allowed, bool *forced)
+/*
+ * Did firmware lock this CPU in x2APIC mode?  IA32_ARCH_CAPABILITIES
+ * (present when CPUID.(7,0):EDX[29] says so) bit 21 says whether
+ * IA32_XAPIC_DISABLE_STATUS exists; its bit 0 says xAPIC mode is
+ * disabled, and writing it would fault (Linux: x2apic_hw_locked()).
+ */
+static bool x2apic_hw_locked(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0, &a, &b, &c, &d);
+	if (a < 7)
+		return false;
+	cpuid_count(7, 0, &a, &b, &c, &d);
+	if (!(d & (1u << 29)))
+		return false;
+	if (!(rdmsr(MSR_IA32_ARCH_CAPABILITIES) & ARCH_CAP_XAPIC_DISABLE))
+		return false;
+	return rdmsr(MSR_IA32_XAPIC_DISABLE_STATUS) & LEGACY_XAPIC_DISABLED;
+}
+
+/* Choose and enter a mode on this CPU; x2APIC only if 'x2apic_allowed'
+ * (or locked by firmware).  Returns the mode the CPU is now in. */
+static enum apic_mode apic_switch_mode(bool x2apic_allowed, bool *forced,
+				       bool *locked)
 {
 	uint32_t a, b, c, d;
 	struct apic_mode_plan plan;
 	uint64_t base = rdmsr(MSR_IA32_APICBASE);
 
 	cpuid(1, &a, &b, &c, &d);
-	apic_mode_plan(base, c & CPUID1_ECX_X2APIC, !x2apic_allowed, &plan);
+	apic_mode_plan(base, c & CPUID1_ECX_X2APIC, x2apic_hw_locked(),
+		       !x2apic_allowed, &plan);
 	for (unsigned int i = 0; i < plan.nr_writes; i++)
 		wrmsr(MSR_IA32_APICBASE, plan.writes[i]);
 	*forced = plan.forced_x2apic;
+	*locked = plan.locked;
 	return plan.mode;
 }
 
@@ -256,13 +280,15 @@ static void lapic_setup(void)
 void apic_init(void)
 {
 	const struct madt_info *madt = acpi_madt();
-	bool forced;
+	bool forced, locked;
 	uint64_t base;
 
 	pic_remap_and_mask();
 
 	/* The boot CPU decides the mode for all. */
-	mode = apic_switch_mode(!nox2apic, &forced);
+	mode = apic_switch_mode(!nox2apic, &forced, &locked);
+	if (locked)
+		pr_info("APIC: x2APIC locked by firmware (IA32_XAPIC_DISABLE_STATUS); staying in x2APIC\n");
 	if (forced)
 		pr_warn("APIC: nox2apic ignored: firmware left x2APIC on\n");
 	base = rdmsr(MSR_IA32_APICBASE);
@@ -303,9 +329,9 @@ void apic_init(void)
  */
 void lapic_init_ap(void)
 {
-	bool forced;
+	bool forced, locked;
 
-	if (apic_switch_mode(mode == APIC_MODE_X2APIC, &forced) != mode)
+	if (apic_switch_mode(mode == APIC_MODE_X2APIC, &forced, &locked) != mode)
 		pr_err("APIC: CPU with APIC ID %u left in x2APIC by firmware while the boot CPU uses xAPIC\n",
 		       cpuid_initial_apic_id());
 	lapic_setup();

@@ -41,12 +41,12 @@ static void test_xapic_only_cpu(void **state)
 	struct apic_mode_plan p;
 
 	(void)state;
-	apic_mode_plan(BASE | EN, false, false, &p);
+	apic_mode_plan(BASE | EN, false, false, false, &p);
 	check_legal(BASE | EN, &p);
 	assert_int_equal(p.mode, APIC_MODE_XAPIC);
 	assert_int_equal(p.nr_writes, 0);
 
-	apic_mode_plan(BASE, false, false, &p);	/* disabled by firmware */
+	apic_mode_plan(BASE, false, false, false, &p);	/* disabled by firmware */
 	check_legal(BASE, &p);
 	assert_int_equal(p.mode, APIC_MODE_XAPIC);
 	assert_int_equal(p.nr_writes, 1);
@@ -58,14 +58,14 @@ static void test_x2apic_available_is_used(void **state)
 	struct apic_mode_plan p;
 
 	(void)state;
-	apic_mode_plan(BASE | EN, true, false, &p);
+	apic_mode_plan(BASE | EN, true, false, false, &p);
 	check_legal(BASE | EN, &p);
 	assert_int_equal(p.mode, APIC_MODE_X2APIC);
 	assert_int_equal(p.nr_writes, 1);
 	assert_int_equal(p.writes[0], BASE | EN | EXTD);
 
 	/* From disabled: EN first, then EXTD. */
-	apic_mode_plan(BASE, true, false, &p);
+	apic_mode_plan(BASE, true, false, false, &p);
 	check_legal(BASE, &p);
 	assert_int_equal(p.nr_writes, 2);
 	assert_int_equal(p.writes[0], BASE | EN);
@@ -77,7 +77,7 @@ static void test_nox2apic(void **state)
 	struct apic_mode_plan p;
 
 	(void)state;
-	apic_mode_plan(BASE | EN, true, true, &p);
+	apic_mode_plan(BASE | EN, true, false, true, &p);
 	check_legal(BASE | EN, &p);
 	assert_int_equal(p.mode, APIC_MODE_XAPIC);
 	assert_int_equal(p.nr_writes, 0);
@@ -89,13 +89,13 @@ static void test_firmware_x2apic_stays(void **state)
 	struct apic_mode_plan p;
 
 	(void)state;
-	apic_mode_plan(BASE | EN | EXTD, true, true, &p);
+	apic_mode_plan(BASE | EN | EXTD, true, false, true, &p);
 	check_legal(BASE | EN | EXTD, &p);
 	assert_int_equal(p.mode, APIC_MODE_X2APIC);
 	assert_int_equal(p.nr_writes, 0);
 	assert_true(p.forced_x2apic);
 
-	apic_mode_plan(BASE | EN | EXTD, true, false, &p);
+	apic_mode_plan(BASE | EN | EXTD, true, false, false, &p);
 	assert_int_equal(p.mode, APIC_MODE_X2APIC);
 	assert_false(p.forced_x2apic);
 }
@@ -105,11 +105,49 @@ static void test_invalid_extd_without_en(void **state)
 	struct apic_mode_plan p;
 
 	(void)state;
-	apic_mode_plan(BASE | EXTD, false, false, &p);
+	apic_mode_plan(BASE | EXTD, false, false, false, &p);
 	check_legal(BASE | EXTD, &p);
 	assert_int_equal(p.mode, APIC_MODE_XAPIC);
 	assert_int_equal(p.nr_writes, 1);
 	assert_int_equal(p.writes[0], BASE | EN);
+}
+
+/* Firmware locked x2APIC (IA32_XAPIC_DISABLE_STATUS): never an xAPIC
+ * state, whatever nox2apic says, and from disabled straight to x2APIC. */
+static void test_locked_x2apic(void **state)
+{
+	struct apic_mode_plan p;
+
+	(void)state;
+	apic_mode_plan(BASE | EN | EXTD, true, true, false, &p);
+	check_legal(BASE | EN | EXTD, &p);
+	assert_int_equal(p.mode, APIC_MODE_X2APIC);
+	assert_int_equal(p.nr_writes, 0);
+	assert_true(p.locked);
+	assert_false(p.forced_x2apic);
+
+	apic_mode_plan(BASE | EN | EXTD, true, true, true, &p);
+	assert_int_equal(p.mode, APIC_MODE_X2APIC);
+	assert_int_equal(p.nr_writes, 0);
+	assert_true(p.forced_x2apic);
+
+	for (uint64_t from = BASE; from <= (BASE | EN | EXTD); from += EXTD) {
+		apic_mode_plan(from, true, true, true, &p);
+		check_legal(from, &p);
+		assert_int_equal(p.mode, APIC_MODE_X2APIC);
+		for (unsigned int i = 0; i < p.nr_writes; i++)
+			assert_true((p.writes[i] & EN) && (p.writes[i] & EXTD));
+		assert_int_equal(p.nr_writes, (from & EN) && (from & EXTD) ? 0 : 1);
+	}
+}
+
+static void test_unlocked_flag_clear(void **state)
+{
+	struct apic_mode_plan p;
+
+	(void)state;
+	apic_mode_plan(BASE | EN, true, false, false, &p);
+	assert_false(p.locked);
 }
 
 int main(void)
@@ -118,6 +156,8 @@ int main(void)
 		cmocka_unit_test(test_xapic_only_cpu),
 		cmocka_unit_test(test_x2apic_available_is_used),
 		cmocka_unit_test(test_nox2apic),
+		cmocka_unit_test(test_locked_x2apic),
+		cmocka_unit_test(test_unlocked_flag_clear),
 		cmocka_unit_test(test_firmware_x2apic_stays),
 		cmocka_unit_test(test_invalid_extd_without_en),
 	};
