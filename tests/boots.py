@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 import params_table  # noqa: E402
+import stormlog  # noqa: E402
 from harness import Keys  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
@@ -72,7 +73,9 @@ class Boot:
     session: list = None    # lines typed at the monitor's prompt, in turn
     console: str = 'serial'  # run-qemu.sh --console: serial, or mon (make monitor)
     keys: list = None       # the same on the PS/2 keyboard (tests/qemu/sendkeys.py)
-    machine: str = None     # more q35 properties: i8042=off
+    machine: str = None     # more chipset properties: i8042=off, hpet=off
+    chipset: str = 'q35'    # or 'pc': i440fx/PIIX (tools/run-qemu.sh --chipset)
+    cpu: str = None         # a TCG CPU model instead of max: Nehalem
     check: object = None    # check(log, report, name): more than regexes
     stamps: bool = None     # printk's timestamps on every line (True) or none
 
@@ -99,6 +102,8 @@ NO_FAULTS = [r'Kernel panic', r'^Call Trace:', r'WARNING at ', r'BUG: spinlock',
 VGA_CONSOLE = r'^console: VGA text 80x25$'
 XAPIC_MODE = r'^APIC: xAPIC mode at 0xfee00000, id 0$'
 X2APIC_MODE = r'^APIC: x2APIC mode, id 0$'
+# The storm ran to its end and said so, every key of the contract there.
+STORM_WHOLE = stormlog.STORM_LINE
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 
 
@@ -648,6 +653,27 @@ def boots(build, accel='tcg'):
                                 r'^storm: loader=idempotent cpus=255 requests=1020 loaded=3 eexist=1017 '
                                 r'ebusy=0 failed=0 reserved_peak=8048 reserved_size=8192 '],
              reject=NO_FAULTS + [r'BUG: spinlock lockup'], stamps=True),
+        # PCs that differ the way real ones do (issue 14's matrix): each
+        # runs the storm and reaches the end.
+        Boot('pc-i440fx-bios', common, chipset='pc', smp=4,
+             expect=STANDARD + [STORM_WHOLE], reject=NO_FAULTS),
+        Boot('pc-i440fx-uefi', common, 'uefi', chipset='pc', smp=4,
+             expect=STANDARD + [STORM_WHOLE], reject=NO_FAULTS),
+        # No HPET: the TSC is calibrated by PIT channel 2, and says so.
+        Boot('no-hpet', common, smp=4, machine='hpet=off',
+             expect=STANDARD + [STORM_WHOLE,
+                                r'^tsc: Detected \d+\.\d{3} MHz processor \(calibrated by pit\)$'],
+             reject=NO_FAULTS + [r'^hpet: at ']),
+        # A CPU of 2008: no x2APIC, no leaf 0xB (the trampoline takes
+        # its APIC ID from leaf 1).
+        Boot('cpu-nehalem', f'{common} ktest=smp,apic ktest_cpus=4', smp=4, cpu='Nehalem',
+             expect=STANDARD + [STORM_WHOLE, XAPIC_MODE, r'^smp: 4 CPUs online$'],
+             reject=NO_FAULTS, ktap=True),
+        # A USB 2.0 stick: the image on an EHCI controller, both firmwares.
+        Boot('usb-ehci-bios', common, boot='usb-ehci', smp=2,
+             expect=STANDARD + [STORM_WHOLE], reject=NO_FAULTS),
+        Boot('usb-ehci-uefi', common, 'uefi', boot='usb-ehci', smp=2,
+             expect=STANDARD + [STORM_WHOLE], reject=NO_FAULTS),
         # Fair ticket spinlocks although QEMU says it is a hypervisor: the
         # suites that lock hardest, every CPU at once (kernel/spinlock.c).
         Boot('smp-8-ticket', f'{common} storm=off ktest=spinlock,ipi,tlb,mutex,percpu_alloc ktest_cpus=8 spinlock.ticket',

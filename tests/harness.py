@@ -270,6 +270,10 @@ def run_boot(build, b, report, accel='tcg'):
             cmd += ['--topology', b.topology]
         if b.machine:
             cmd += ['--machine', b.machine]
+        if b.chipset != 'q35':
+            cmd += ['--chipset', b.chipset]
+        if b.cpu:
+            cmd += ['--cpu', b.cpu]
         if b.console == 'mon':
             # As make monitor runs: on a terminal (a pseudo-terminal from
             # script(1)), where a Ctrl-C could be a signal to QEMU.

@@ -8,12 +8,17 @@
 #                         same machine as ours (make compare-linux)
 #   --smp N --mem SIZE    CPUs and memory (default 4, 512M)
 #   --firmware bios|uefi  SeaBIOS, or OVMF (UEFI) from Debian's ovmf
-#   --boot cd|usb         a CD-ROM on SATA, or a USB stick on an xHCI
-#                         controller (the image written raw, as `dd` would)
+#   --boot cd|usb|usb-ehci  a CD-ROM (SATA on q35, IDE on pc), or a USB
+#                         stick on an xHCI controller, or on an EHCI one
+#                         (USB 2.0; the image written raw, as `dd` would)
+#   --chipset q35|pc      ICH9 (2009, the default) or i440fx/PIIX (1996)
+#   --cpu MODEL           a CPU model instead of max (TCG) or host (KVM)
+#                         (Nehalem: no x2APIC, older CPUID leaves)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
-#   --machine OPTS        more of q35's properties, as -machine q35,OPTS
-#                         (i8042=off: a PC without a keyboard controller)
+#   --machine OPTS        more of the chipset's properties, -machine q35,OPTS
+#                         (i8042=off: a PC without a keyboard controller;
+#                         hpet=off: one without an HPET)
 #   --accel tcg|kvm|auto  the accelerator (default tcg; see below)
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
@@ -46,7 +51,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 iso= linux= linux_initrd= linux_append= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
-machine=
+machine= chipset=q35 cpu=
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -61,6 +66,8 @@ while [ $# -gt 0 ]; do
 	--debug-exit) debug_exit=1; shift ;;
 	--topology) topology=$2; shift 2 ;;
 	--machine) machine=$2; shift 2 ;;
+	--chipset) chipset=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
@@ -110,7 +117,11 @@ mon) set -- -chardev stdio,id=term,mux=on,signal=off -mon chardev=term,mode=read
 	-serial chardev:term "$@" ;;
 *) echo "run-qemu: --console serial|mon, not '$console'" >&2; exit 2 ;;
 esac
-set -- -machine "q35${machine:+,$machine}" -m "$mem" -no-reboot "$@"
+case $chipset in
+q35 | pc) ;;
+*) echo "run-qemu: --chipset q35|pc, not '$chipset'" >&2; exit 2 ;;
+esac
+set -- -machine "$chipset${machine:+,$machine}" -m "$mem" -no-reboot "$@"
 if [ -n "$topology" ]; then
 	IFS=, read -r s c t <<EOF_T
 $topology
@@ -126,13 +137,13 @@ fi
 # turn (still preempting each other at any instruction boundary the
 # emulator chooses): --tcg single|multi forces either.
 if [ "$accel" = kvm ]; then
-	set -- "$@" -accel kvm -cpu host
+	set -- "$@" -accel kvm -cpu "${cpu:-host}"
 else
 	if [ -z "$tcg" ]; then
 		tcg=multi
 		[ "$smp" -gt $((8 * $(nproc))) ] && tcg=single
 	fi
-	set -- "$@" -accel "tcg,thread=$tcg" -cpu max
+	set -- "$@" -accel "tcg,thread=$tcg" -cpu "${cpu:-max}"
 fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 	set -- "$@" -display none
@@ -172,7 +183,12 @@ usb)
 		-drive "file=$iso,format=raw,if=none,id=stick,snapshot=on" \
 		-device usb-storage,bus=xhci.0,drive=stick,bootindex=0
 	;;
-*) echo "run-qemu: --boot cd|usb, not '$boot'" >&2; exit 2 ;;
+usb-ehci)
+	set -- "$@" -device usb-ehci,id=ehci \
+		-drive "file=$iso,format=raw,if=none,id=stick,snapshot=on" \
+		-device usb-storage,bus=ehci.0,drive=stick,bootindex=0
+	;;
+*) echo "run-qemu: --boot cd|usb|usb-ehci, not '$boot'" >&2; exit 2 ;;
 esac
 
 # QEMU runs in the background so that this shell can read its standard
