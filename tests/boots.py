@@ -76,6 +76,7 @@ class Boot:
     machine: str = None     # more chipset properties: i8042=off, hpet=off
     chipset: str = 'q35'    # or 'pc': i440fx/PIIX (tools/run-qemu.sh --chipset)
     cpu: str = None         # a TCG CPU model instead of max: Nehalem
+    gfxpayload: str = None  # BIOS: GRUB's VBE mode instead of text (tools/mkiso.sh)
     check: object = None    # check(log, report, name): more than regexes
     stamps: bool = None     # printk's timestamps on every line (True) or none
 
@@ -359,6 +360,13 @@ def boots(build, accel='tcg'):
         matrix.append(Boot(f'{fw}-screen', 'loglevel=5' if fw == 'bios' else 'loglevel=6 storm=off', fw,
                            screen=[BANNER, PROMPT_LINE] if fw == 'bios' else
                            [BANNER, FB_CONSOLE, INITRD, PROMPT_LINE]))
+    # Framebuffers of 16, 24 and 32 bits per pixel (GRUB's VBE modes under
+    # SeaBIOS): the console draws each, the screen is read back the same.
+    for bpp in (16, 24, 32):
+        matrix.append(Boot(f'bios-fb-{bpp}', 'loglevel=6 storm=off', gfxpayload=f'1024x768x{bpp}',
+                           screen=[BANNER, rf'^console: framebuffer 1024x768x{bpp} at 0x[0-9a-f]+, '
+                                   rf'128x48 characters, pitch {1024 * bpp // 8}$',
+                                   INITRD, PROMPT_LINE]))
     # The storm's live view (kernel/module/storm.c), read once it shows:
     # a row per CPU and the reserved chunk's bar.  Jitter keeps the storm
     # going for a few seconds, and the final state stays 2 s, so the read

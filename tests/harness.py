@@ -245,8 +245,9 @@ def run_boot(build, b, report, accel='tcg'):
     tdir.mkdir(parents=True, exist_ok=True)
     iso = tdir / f'{b.name}.iso'
     initrd = b.initrd or build / 'initrd.cpio'
+    mkiso_env = dict(os.environ, GFXPAYLOAD=b.gfxpayload) if b.gfxpayload else None
     rc, out, _ = run([str(ROOT / 'tools/mkiso.sh'), str(iso), str(build / 'kernel.elf'),
-                      str(initrd), b.cmdline], 300, cwd=ROOT)
+                      str(initrd), b.cmdline], 300, cwd=ROOT, env=mkiso_env)
     if rc != 0:
         report.add(f'qemu/{b.name}: image', False, out.strip()[-200:])
         return
