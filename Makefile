@@ -114,6 +114,7 @@ help:
 	@echo '  make clean      remove $(O)/'
 	@echo 'Variables:'
 	@echo '  SMP=4 MEM=512M FIRMWARE=bios|uefi BOOT=cd|usb CMDLINE="..."'
+	@echo '  GFXPAYLOAD=1024x768x16 (BIOS: a framebuffer instead of VGA text)'
 	@echo '  ACCEL=tcg|kvm|auto  QEMU'"'"'s accelerator (make run: auto; the rest: tcg)'
 	@echo '  INITRD_EXTRA=dir  add dir'"'"'s tree to the initrd'
 	@echo '  LOADER=legacy|seed|unformed|idempotent (make trace; default unformed)'
@@ -255,9 +256,12 @@ $(INITRD): $(MODULE_KOS) $(STORM_CONF) $(HOSTILE)
 
 iso: $(ISO)
 
+# GFXPAYLOAD=WxHxBPP: under BIOS, a VBE framebuffer of that mode instead
+# of VGA text (tools/mkiso.sh), e.g. make run GFXPAYLOAD=1024x768x16.
+GFXPAYLOAD	?=
 .PHONY: $(ISO)
 $(ISO): $(KERNEL) $(INITRD)
-	$(Q)tools/mkiso.sh $@ $(KERNEL) $(INITRD) "$(CMDLINE)"
+	$(Q)GFXPAYLOAD=$(GFXPAYLOAD) tools/mkiso.sh $@ $(KERNEL) $(INITRD) "$(CMDLINE)"
 
 # ---- running -----------------------------------------------------------
 
