@@ -215,7 +215,8 @@ def run_screen_boot(build, b, iso, report, accel):
                                           timeout=b.time_limit(),
                                           until=b.screen_until, accel=accel,
                                           cache=str(build / 'accel'),
-                                          linger=b.screen_linger, smp=b.smp)
+                                          linger=b.screen_linger, smp=b.smp,
+                                          serial_port=b.console != 'none')
     except screen.ScreenError as e:
         report.add(f'{name}: screen read', False, str(e))
         return

@@ -23,10 +23,11 @@
 #   --cache DIR           where auto keeps its verdict (default build/accel)
 #   --tcg single|multi    one host thread for all CPUs, or one each
 #                         (default: single when CPUs > 8 x host cores)
-#   --console serial|mon  the terminal is the serial line only (default),
-#                         or shared with QEMU's monitor (make monitor):
-#                         Ctrl-A X quits, Ctrl-A C switches to the monitor,
-#                         Ctrl-C goes to the guest
+#   --console serial|mon|none  the terminal is the serial line only
+#                         (default), or shared with QEMU's monitor (make
+#                         monitor): Ctrl-A X quits, Ctrl-A C switches to the
+#                         monitor, Ctrl-C goes to the guest; or the PC has
+#                         no serial port at all (the screen is all there is)
 #   --                    the rest goes to QEMU as is
 #
 # KVM_DEV in the environment names another device than /dev/kvm (the
@@ -109,13 +110,14 @@ echo "run-qemu: accelerator $accel ($why)" >&2
 
 case $console in
 serial) set -- -serial stdio -monitor none "$@" ;;
+none) set -- -serial none -monitor none "$@" ;;
 # One terminal for both, multiplexed (QEMU's mon:stdio), and no SIGINT
 # from Ctrl-C: the monitor's line editor reads it.
 # The monitor first: the front end added last (the serial line) has the
 # terminal when QEMU starts.
 mon) set -- -chardev stdio,id=term,mux=on,signal=off -mon chardev=term,mode=readline \
 	-serial chardev:term "$@" ;;
-*) echo "run-qemu: --console serial|mon, not '$console'" >&2; exit 2 ;;
+*) echo "run-qemu: --console serial|mon|none, not '$console'" >&2; exit 2 ;;
 esac
 case $chipset in
 q35 | pc) ;;

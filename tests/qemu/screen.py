@@ -197,19 +197,27 @@ def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
         qmp.close()
 
 
+# With no serial port there is no log to say where the screen is: a BIOS
+# boot's screen is VGA text (boot/grub.cfg keeps it).
+NO_SERIAL_GEOMETRY = 'console: VGA text 80x25'
+
+
 def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
                   font_path=DEFAULT_FONT, extra_args=(), until='done: halted',
-                  accel='tcg', cache=None, linger=0, smp=4):
+                  accel='tcg', cache=None, linger=0, smp=4, serial_port=True):
     """Boot 'iso' (built without 'poweroff'), wait for the serial line
     'until' (by default: the kernel halted) and then linger seconds more,
     read the screen and quit QEMU.  Returns (serial log, screen lines).
     accel, cache and smp go to tools/run-qemu.sh's --accel, --cache and
-    --smp."""
+    --smp.  Without serial_port the PC has none (BIOS only): the screen
+    is read every second until 'until' shows on it."""
     sockdir = tempfile.mkdtemp(prefix='screen-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
            '--firmware', firmware, '--boot', boot, '--accel', accel,
            '--smp', str(smp)]
+    if not serial_port:
+        cmd += ['--console', 'none']
     if cache:
         cmd += ['--cache', cache]
     cmd += ['--',
@@ -227,7 +235,16 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
     reader.start()
     try:
         deadline = time.monotonic() + timeout
-        while until not in ''.join(serial):
+
+        def arrived():
+            if serial_port:
+                return until in ''.join(serial)
+            try:
+                shown = read_screen(sock, NO_SERIAL_GEOMETRY, font_path)
+            except (ScreenError, OSError):
+                return False    # QMP not listening yet
+            return any(until.strip() in line for line in shown)
+        while not arrived():
             if proc.poll() is not None:
                 reader.join(timeout=2)
                 said = [ln for ln in ''.join(serial).splitlines()
@@ -237,13 +254,13 @@ def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
                                      ''.join('; ' + ln[10:] for ln in said)))
             if time.monotonic() > deadline:
                 raise ScreenError('no "%s" within %d s' % (until, timeout))
-            time.sleep(0.2)
+            time.sleep(0.2 if serial_port else 1)
         if linger:
             time.sleep(linger)
             if proc.poll() is not None:
                 raise ScreenError('QEMU exited (%d) while lingering %d s after "%s"'
                                   % (proc.returncode, linger, until))
-        log = ''.join(serial)
+        log = ''.join(serial) if serial_port else NO_SERIAL_GEOMETRY + '\n' + ''.join(serial)
         # The serial console is written before the screen: wait until two
         # reads agree, so the last line has been drawn too.
         lines = read_screen(sock, log, font_path)
