@@ -24,8 +24,10 @@
  *	s5= s5_from=	acpi_aml_find_s5() over the DSDT, then each SSDT
  *
  * and, only when there is something to say, madt_dropped= (entries
- * beyond the parser's limits) and rejected= (SSDTs acpi_table_validate()
- * refused, which the kernel would not keep either).
+ * beyond the parser's limits) and rejected= (the SSDTs
+ * acpi_table_validate() refused, which the kernel would not keep either,
+ * each as file:reason with the spaces turned into '_', so that every
+ * value stays one word).
  *
  * The parsing is kernel/acpi/tables.c, madt.c and s5.c, compiled
  * unchanged; this file only reads files and prints.  Every file is
@@ -322,6 +324,12 @@ static void s5_keys(struct line *l, const char *folder,
 		else
 			snprintf(name, sizeof(name), "ssdt.dat");
 		if (table_read(folder, name, "SSDT", &ssdt, why, sizeof(why))) {
+			/* One word: "ssdt1.dat:bad_checksum". */
+			for (char *p = why; *p; p++)
+				if (*p == ' ')
+					*p = '_';
+				else if (*p == ':' && p[1] == ' ')
+					memmove(p + 1, p + 2, strlen(p + 2) + 1);
 			line_add(&rejected, "%s%s", rejected.len ? "," : "",
 				 why);
 			continue;
