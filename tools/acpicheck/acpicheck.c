@@ -288,7 +288,7 @@ static void s5_keys(struct line *l, const char *folder,
 	uint8_t a = 0, b = 0;
 	const char *reason;
 	char from[32] = "none";
-	bool found = false;
+	bool found;
 	DIR *dir;
 
 	found = !acpi_aml_find_s5(dsdt->data + sizeof(struct acpi_table_header),
@@ -325,11 +325,12 @@ static void s5_keys(struct line *l, const char *folder,
 			snprintf(name, sizeof(name), "ssdt.dat");
 		if (table_read(folder, name, "SSDT", &ssdt, why, sizeof(why))) {
 			/* One word: "ssdt1.dat:bad_checksum". */
-			for (char *p = why; *p; p++)
-				if (*p == ' ')
-					*p = '_';
-				else if (*p == ':' && p[1] == ' ')
+			for (char *p = why; *p; p++) {
+				if (*p == ':' && p[1] == ' ')
 					memmove(p + 1, p + 2, strlen(p + 2) + 1);
+				else if (*p == ' ')
+					*p = '_';
+			}
 			line_add(&rejected, "%s%s", rejected.len ? "," : "",
 				 why);
 			continue;
