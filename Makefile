@@ -320,6 +320,18 @@ $(KOCHECK): $(KOCHECK_SRCS) tools/kocheck/kocheck.h $(MODULE_CORE)
 	$(call quiet,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(KOCHECK_SRCS) -o $@
 
+# acpicheck runs kernel/acpi/tables.c, madt.c and s5.c, compiled as
+# they are, over real machines' tables (../shared/acpi-corpus); built
+# like kocheck, under ASan and UBSan, which is what its test wants.
+ACPICHECK	:= $(O)/host/acpicheck
+ACPI_CORE	:= kernel/acpi/tables.c kernel/acpi/madt.c kernel/acpi/s5.c
+ACPICHECK_SRCS	:= tools/acpicheck/acpicheck.c $(ACPI_CORE)
+
+$(ACPICHECK): $(ACPICHECK_SRCS) include/kernel/acpi.h include/kernel/madt.h
+	@mkdir -p $(dir $@)
+	$(call quiet,HOSTCC,$@)
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(ACPICHECK_SRCS) -o $@
+
 $(O)/hostile-obj/%.o: tests/hostile/%.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC [M],$<)
@@ -350,7 +362,7 @@ fuzz: $(FUZZER) $(HOSTILE)
 	$(Q)$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-rss_limit_mb=2048 -print_final_stats=1 $(O)/fuzz/corpus
 
-test-host: $(HOST_TESTS) $(KOCHECK) $(HOSTILE) $(FUZZER) $(KERNEL) $(MODULE_KOS)
+test-host: $(HOST_TESTS) $(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZER) $(KERNEL) $(MODULE_KOS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
 
 test-qemu: $(KERNEL) $(INITRD)
@@ -358,7 +370,7 @@ test-qemu: $(KERNEL) $(INITRD)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS) \
-		$(KOCHECK) $(HOSTILE) $(FUZZER)
+		$(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZER)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --accel $(call accel,tcg)
 
 # Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs

@@ -10,6 +10,9 @@
     stored the same values) and GNU ld, linking the same file at the same
     addresses, all agree; the worked example quoted in docs/modules.md is
     what the command prints today;
+  * acpicheck (the kernel's ACPI parsers) over every machine of
+    ../shared/acpi-corpus, with the corpus's figures, and over damaged
+    tables made here;
   * a short libFuzzer run of the module loader's core.
 
 Run alone: tests/host_check.py [BUILD]; tests/run.py calls each.
@@ -17,8 +20,11 @@ Run alone: tests/host_check.py [BUILD]; tests/run.py calls each.
 import io
 import os
 import pathlib
+import random
 import re
+import struct
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
@@ -285,6 +291,181 @@ def explain_docs(build, report):
                len(blocks) >= 2 and not bad, '; '.join(bad[:2]) or 'no quoted example')
 
 
+# ---- acpicheck: the kernel's ACPI parsers over real and hostile tables --
+
+def acpi_table(sig, body, revision=1):
+    """A table: the ACPI header (5.2.6) before body, checksum made good."""
+    t = bytearray(sig + struct.pack('<IBB6s8sI4sI', 36 + len(body), revision, 0,
+                                    b'MKERNL', b'ACPICHK', 1, b'MKRN', 1) + body)
+    t[9] = (-sum(t)) & 0xff
+    return t
+
+
+def madt_body(entries):
+    return struct.pack('<II', 0xfee00000, 1) + b''.join(entries)
+
+
+# Two CPUs, one I/O APIC, IRQ 0 on GSI 2.
+GOOD_MADT = [struct.pack('<BBBBI', 0, 8, 0, 0, 1), struct.pack('<BBBBI', 0, 8, 1, 1, 1),
+             struct.pack('<BBBBII', 1, 12, 2, 0, 0xfec00000, 0),
+             struct.pack('<BBBBIH', 2, 10, 0, 0, 2, 0)]
+# Name (_S5, Package (0x04) { 0x05, 0x05, Zero, Zero }) as AML.
+S5_AML = bytes([0x08]) + b'_S5_' + bytes([0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00])
+
+
+def good_fadt():
+    """A revision 3 FADT of 244 bytes: PM1a control at port 0x804,
+    8042 present."""
+    f = bytearray(244 - 36)
+    struct.pack_into('<I', f, 64 - 36, 0x804)
+    f[89 - 36] = 2
+    struct.pack_into('<H', f, 109 - 36, 2)
+    return acpi_table(b'FACP', bytes(f), revision=3)
+
+
+def acpi_folder(path, apic=None, facp=None, dsdt=None, extra=None):
+    """A machine folder as acpixtract writes one; None leaves a file out."""
+    path.mkdir(parents=True, exist_ok=True)
+    for name, data in (('apic.dat', apic), ('facp.dat', facp), ('dsdt.dat', dsdt)):
+        if data is not None:
+            (path / name).write_bytes(data)
+    for name, data in (extra or {}).items():
+        (path / name).write_bytes(data)
+    return path
+
+
+def sanitizer_quiet(out):
+    """No ASan or UBSan report in a run's output (ASan's exit status is
+    1, the same as an error line's, so the status alone cannot tell)."""
+    return 'Sanitizer' not in out and 'runtime error' not in out
+
+
+def acpicheck_hostile(acpicheck, report):
+    """Damaged folders made here: each gets an error line naming what is
+    wrong and status 1, or an ok line, and never a sanitizer report."""
+    import acpi_check
+    madt = acpi_table(b'APIC', madt_body(GOOD_MADT), revision=3)
+    fadt, dsdt = good_fadt(), acpi_table(b'DSDT', S5_AML, revision=2)
+    past_end = bytearray(madt)
+    struct.pack_into('<I', past_end, 4, len(madt) + 100)
+    huge = bytearray(madt)
+    struct.pack_into('<I', huge, 4, 0xffffffff)
+    long_entry = acpi_table(b'APIC', madt_body(GOOD_MADT[:1] + [bytes([1, 40, 2, 0])]))
+    zero_entry = acpi_table(b'APIC', madt_body(GOOD_MADT[:1] + [bytes([0, 0, 0, 0])]))
+    bad_sum = bytearray(madt)
+    bad_sum[9] ^= 0x55
+    # A PkgLength past the end of the table: no _S5, still a machine.
+    bad_s5 = acpi_table(b'DSDT', S5_AML[:6] + bytes([0x3f]) + S5_AML[7:])
+    cases = [
+        # name, files, the error it must give (None: an ok line with this)
+        ('empty folder', {}, 'apic.dat: No such file', None),
+        ('truncated apic.dat', {'apic': madt[:len(madt) // 2]}, 'apic.dat: truncated', None),
+        ('apic.dat of 3 bytes', {'apic': madt[:3]}, 'shorter than a table header', None),
+        ('MADT length past the end of the file', {'apic': past_end}, 'apic.dat: truncated', None),
+        ('MADT length 0xffffffff', {'apic': huge}, 'length out of range', None),
+        ('MADT checksum wrong', {'apic': bad_sum}, 'bad checksum', None),
+        ('MADT entry past the end of the table', {'apic': long_entry, 'facp': fadt, 'dsdt': dsdt},
+         'entry runs past the end of the table at offset 52', None),
+        ('MADT entry of length 0', {'apic': zero_entry, 'facp': fadt, 'dsdt': dsdt},
+         'entry of length 0 at offset 52', None),
+        ('FADT of 60 bytes', {'apic': madt, 'facp': acpi_table(b'FACP', bytes(24)), 'dsdt': dsdt},
+         'facp.dat: FADT shorter than the ACPI 1.0 layout', None),
+        ('no DSDT', {'apic': madt, 'facp': fadt}, 'dsdt.dat: No such file', None),
+        ('DSDT signature in facp.dat', {'apic': madt, 'facp': dsdt, 'dsdt': dsdt},
+         'facp.dat: unexpected signature', None),
+        ('broken _S5, garbage SSDT', {'apic': madt, 'facp': fadt, 'dsdt': bad_s5,
+                                      'extra': {'ssdt1.dat': bytes(range(256)) * 3}},
+         None, ' s5=none s5_from=none rejected=ssdt1.dat:signature_is_not_printable'),
+        ('good folder', {'apic': madt, 'facp': fadt, 'dsdt': dsdt}, None,
+         ' lapic_ids=0,1 x2apic_ids= cpus=0,1 ioapics=2@0xfec00000/0 overrides=0>2 '
+         'hw_reduced=0 ps2=1 pm1a_cnt=0x804 sleep_control=none s5=5,5 s5_from=dsdt'),
+    ]
+    with tempfile.TemporaryDirectory(prefix='acpicheck-') as tmp:
+        tmp = pathlib.Path(tmp)
+        for n, (name, files, error, ok_has) in enumerate(cases):
+            folder = acpi_folder(tmp / str(n), files.get('apic'), files.get('facp'),
+                                 files.get('dsdt'), files.get('extra'))
+            rc, out, _ = run([str(acpicheck), str(folder)], 60)
+            out = out.strip()
+            if error:
+                good = rc == 1 and out.startswith(f'{folder}: error: ') and error in out
+            else:
+                good = rc == 0 and out.startswith(f'{folder}: ok ') and ok_has in out and \
+                    bool(acpi_check.parse_line(out))
+            good = good and len(out.splitlines()) == 1 and sanitizer_quiet(out)
+            report.add(f'acpicheck: hostile: {name}: {"error" if error else "ok"} line, '
+                       f'status {1 if error else 0}', good, f'status {rc}: {out[:300]}')
+        # Larger than any table (ACPI_TABLE_MAX_LEN): refused unread.
+        big = acpi_folder(tmp / 'big')
+        with open(big / 'apic.dat', 'wb') as f:
+            f.truncate((16 << 20) + 1)
+        rc, out, _ = run([str(acpicheck), str(big)], 60)
+        report.add('acpicheck: hostile: apic.dat over 16 MiB: refused', rc == 1 and
+                   out.strip() == f'{big}: error: apic.dat: larger than {16 << 20} bytes',
+                   f'status {rc}: {out[:300]}')
+        # Random damage with the checksum made good again, so that it
+        # reaches the parsers: one line per folder, no sanitizer report.
+        rng = random.Random(1)
+        folders = []
+        for n in range(300):
+            t = bytearray(madt if n % 2 else fadt)
+            for _ in range(rng.randint(1, 6)):
+                t[rng.randrange(4, len(t))] = rng.randrange(256)
+            t[9] = 0
+            t[9] = (-sum(t[:struct.unpack_from('<I', t, 4)[0]])) & 0xff
+            files = {'apic': t, 'facp': fadt} if n % 2 else {'apic': madt, 'facp': t}
+            folders.append(acpi_folder(tmp / f'r{n}', dsdt=dsdt, **files))
+        rc, out, _ = run([str(acpicheck)] + [str(f) for f in folders], 120)
+        lines = out.strip().splitlines()
+        shapes = all(re.match(r'^\S+: (ok|error: .+)', ln) for ln in lines)
+        report.add(f'acpicheck: {len(folders)} randomly damaged MADTs and FADTs: one line each, '
+                   'no sanitizer report', rc in (0, 1) and len(lines) == len(folders) and shapes and sanitizer_quiet(out),
+                   f'status {rc}, {len(lines)} lines: {" | ".join(lines[-3:])[:300]}')
+
+
+def acpicheck_tests(build, report):
+    """acpicheck (under ASan and UBSan) over every machine of the corpus,
+    one result each and a summary with the corpus's figures; then the
+    hostile folders, which need no corpus."""
+    import acpi_check
+    acpicheck = build / 'host' / 'acpicheck'
+    if not acpicheck.exists():
+        report.add('acpicheck: built', False, f'{acpicheck} not built')
+        return
+    corpus = acpi_check.CORPUS
+    if not corpus.is_dir():
+        report.skip('acpicheck: real machines\' tables',
+                    f'{corpus} not found (the corpus lies beside the repository)')
+    else:
+        acpicheck_corpus(acpicheck, corpus, report)
+    acpicheck_hostile(acpicheck, report)
+
+
+def acpicheck_corpus(acpicheck, corpus, report):
+    import acpi_check
+    folders = acpi_check.machines(corpus)
+    rows = []
+    for folder in folders:
+        name = acpi_check.machine_name(folder, corpus)
+        rc, out, _ = run([str(acpicheck), str(folder)], 60)
+        parsed = acpi_check.parse_line(out.strip()) if len(out.strip().splitlines()) == 1 else None
+        good = rc == 0 and parsed is not None and parsed[1] is not None and sanitizer_quiet(out)
+        report.add(f'acpicheck: {name}: ok, no sanitizer report', good,
+                   f'status {rc}: {out.strip()[:300]}')
+        if good:
+            rows.append(parsed[1])
+    cpus = sum(len(acpi_check.id_list(r['cpus'])) for r in rows)
+    multi_ioapic = sum(len(r['ioapics'].split(',')) > 1 for r in rows)
+    x2apic = sum(bool(r['x2apic_ids']) for r in rows)
+    reduced = sum(r['hw_reduced'] == '1' for r in rows)
+    in_dsdt = sum(r['s5_from'] == 'dsdt' for r in rows)
+    in_ssdt = sum(r['s5_from'].startswith('ssdt') for r in rows)
+    report.add(f'acpicheck: {len(rows)} machines, {cpus} CPUs, {multi_ioapic} with >1 I/O APIC, '
+               f'{x2apic} with x2APIC entries, {reduced} hw-reduced, _S5 in DSDT {in_dsdt}, '
+               f'in SSDT {in_ssdt}', len(rows) == len(folders) > 0,
+               f'{len(folders) - len(rows)} of {len(folders)} machines failed')
+
+
 def fuzz_short(build, report, seconds=10):
     """A short libFuzzer run of tests/fuzz/fuzz_module.c (make fuzz runs
     longer), seeded with the hostile modules; any sanitizer report or
@@ -314,5 +495,6 @@ if __name__ == '__main__':
     host_tests(build, r)
     kocheck_tests(build, r)
     kocheck_explain_tests(build, r)
+    acpicheck_tests(build, r)
     fuzz_short(build, r)
     sys.exit(r.summary())

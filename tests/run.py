@@ -3,8 +3,11 @@
 
 It runs, and counts as one test each:
   * every case of every host unit test (build/host/test_*, cmocka, under
-    ASan and UBSan), read as TAP; kocheck over the hostile modules; a
-    short fuzzing run (tests/host_check.py);
+    ASan and UBSan), read as TAP; kocheck over the hostile modules;
+    acpicheck over real machines' ACPI tables and hostile ones; a short
+    fuzzing run (tests/host_check.py);
+  * acpicheck's reading of every corpus machine against ACPICA's iasl
+    (tests/acpi_check.py; skipped without ../shared/acpi-corpus);
   * the kernel and modules build with clang, warning-free (gcc built
     them already; tests/clang_check.py);
   * the built modules and the initrd's lib/modules/ and etc/storm.conf
@@ -44,6 +47,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tests'))
 import accel_check  # noqa: E402
+import acpi_check  # noqa: E402
 import boots  # noqa: E402
 import clang_check  # noqa: E402
 import docs_check  # noqa: E402
@@ -129,6 +133,10 @@ def main():
         host_check.host_tests(build, report)
         host_check.kocheck_tests(build, report)
         host_check.kocheck_explain_tests(build, report)
+        host_check.acpicheck_tests(build, report)
+        # Without the corpus, acpicheck_tests' one skip has said so.
+        if acpi_check.CORPUS.is_dir():
+            acpi_check.check(build, report)
         tools_check.check(build, report)
         host_check.fuzz_short(build, report)
     if not args.host_only and not args.qemu_only:

@@ -26,6 +26,7 @@ script			bsdutils
 /usr/lib/python3/dist-packages/matplotlib/__init__.py	python3-matplotlib
 /usr/lib/python3/dist-packages/elftools/__init__.py	python3-pyelftools
 clang			clang
+iasl			acpica-tools
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a	libclang-rt-14-dev
 '
 
