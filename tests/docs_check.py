@@ -135,7 +135,8 @@ PICTURE = re.compile(r'\+--|--\+|─|│|►|◄|▼|-->|<--|\|\s|\s\|')
 # nothing about a quoted line, and is left out.
 PROBES = ('the quick brown fox jumps over the lazy dog',
           'smp: all CPUs went to lunch after 12 ms', 'smp: all CPUs went',
-          'Lorem ipsum dolor sit amet', 'ab cd ef gh', 'ab: cd', 'a b')
+          'Lorem ipsum dolor sit amet', 'ab cd ef gh', 'ab: cd', 'a b',
+          'the answer is 42')
 
 
 # ---- reading the code -------------------------------------------------

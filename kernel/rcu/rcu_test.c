@@ -218,7 +218,19 @@ static void test_list_del_rcu_then_free(struct ktest *t)
 		if (cpu != self &&
 		    kt_sampled_cpu(cpu, 2 * KT_MAX_SPINNING_CPUS))
 			k[cpu] = kt_start(t, walker_fn, &walks[cpu], cpu, "walker");
-	schedule_timeout_uninterruptible(2);
+	/* Every walker under way before the first delete: a walker that
+	 * starts late (a busy host can hold a vCPU back for a while) would
+	 * see nothing deleted.  Bounded, asleep a tick at a time. */
+	for (int ticks = 0; ticks < 5 * HZ; ticks++) {
+		bool all = true;
+
+		for_each_online_cpu(cpu)
+			if (k[cpu] && !READ_ONCE(walks[cpu]))
+				all = false;
+		if (all)
+			break;
+		schedule_timeout_uninterruptible(1);
+	}
 
 	/* Delete every element, each followed by a grace period and the
 	 * poison a free would leave. */
