@@ -83,6 +83,8 @@ struct madt_info {
 	unsigned int cpus_disabled;	/* neither flag: never usable */
 	unsigned int cpus_duplicate;	/* APIC ID seen before: skipped */
 	unsigned int cpus_invalid;	/* APIC ID 0xff (type 0) or ~0 (type 9) */
+	unsigned int x2apic_ignored;	/* type 9 with an ID below 255 where
+					 * valid type 0 entries exist */
 	unsigned int cpus_dropped;	/* beyond MADT_MAX_CPUS */
 
 	unsigned int nr_ioapics;

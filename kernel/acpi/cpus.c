@@ -41,6 +41,9 @@ static void madt_print_summary(const struct madt_info *m)
 	if (m->cpus_disabled || m->cpus_duplicate || m->cpus_invalid)
 		pr_info("ACPI: MADT: skipped %u disabled, %u duplicate, %u invalid processor entries\n",
 			m->cpus_disabled, m->cpus_duplicate, m->cpus_invalid);
+	if (m->x2apic_ignored)
+		pr_info("ACPI: MADT: ignored %u x2APIC entries with IDs below 255: the LAPIC entries describe those CPUs\n",
+			m->x2apic_ignored);
 	if (m->cpus_dropped || m->others_dropped)
 		pr_warn("ACPI: MADT: %u CPUs and %u other entries beyond our limits ignored\n",
 			m->cpus_dropped, m->others_dropped);

@@ -106,9 +106,38 @@ static void add_nmi(struct madt_info *m, uint32_t uid, uint16_t flags,
 	m->nr_nmis++;
 }
 
+/*
+ * Linux's rule since 2024 (arch/x86/kernel/acpi/boot.c, "x86/acpi: Ignore
+ * invalid x2APIC entries"): the ACPI spec describes processors with APIC
+ * IDs below 255 by type 0 entries, so where the table has any usable
+ * type 0 entry, a type 9 entry with an ID below 255 is taken as a
+ * duplicate that firmware left in, not as another CPU.  Usable: a valid
+ * ID, enabled or online-capable.  A first pass, bounded like the main
+ * one; it stops at the first malformed entry, which the main pass then
+ * reports.
+ */
+static bool madt_has_lapic_cpus(const uint8_t *t, size_t table_len,
+				uint8_t revision)
+{
+	for (size_t off = MADT_HEADER_LEN; off + 2 <= table_len;) {
+		const uint8_t *e = t + off;
+
+		if (e[1] == 0 || e[1] > table_len - off ||
+		    e[1] < madt_min_len(e[0]))
+			return false;
+		if (e[0] == MADT_TYPE_LOCAL_APIC && e[3] != 0xff &&
+		    ((get32(e + 4) & MADT_CPU_ENABLED) ||
+		     (revision >= 5 && (get32(e + 4) & MADT_CPU_ONLINE_CAPABLE))))
+			return true;
+		off += e[1];
+	}
+	return false;
+}
+
 /* One entry, already known to lie inside the table and to be at least
  * madt_min_len(type) long. */
-static void madt_entry(struct madt_info *m, const uint8_t *e)
+static void madt_entry(struct madt_info *m, const uint8_t *e,
+		       bool has_lapic_cpus)
 {
 	switch (e[0]) {
 	case MADT_TYPE_LOCAL_APIC:
@@ -124,6 +153,10 @@ static void madt_entry(struct madt_info *m, const uint8_t *e)
 		 * uid (4) */
 		if (get32(e + 4) == 0xffffffffU) {
 			m->cpus_invalid++;
+			break;
+		}
+		if (has_lapic_cpus && get32(e + 4) < 0xff) {
+			m->x2apic_ignored++;
 			break;
 		}
 		add_cpu(m, get32(e + 4), get32(e + 12), get32(e + 8), true);
@@ -176,6 +209,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out,
 {
 	const uint8_t *t = table;
 	size_t table_len, off;
+	bool has_lapic_cpus;
 
 	memset(out, 0, sizeof(*out));
 	if (len < MADT_HEADER_LEN) {
@@ -190,6 +224,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out,
 	out->revision = t[8];
 	out->lapic_address = get32(t + 36);
 	out->flags = get32(t + 40);
+	has_lapic_cpus = madt_has_lapic_cpus(t, table_len, out->revision);
 
 	for (off = MADT_HEADER_LEN; off < table_len;) {
 		const uint8_t *e = t + off;
@@ -208,7 +243,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out,
 			*why = out->error;
 			return -EINVAL;
 		}
-		madt_entry(out, e);
+		madt_entry(out, e, has_lapic_cpus);
 		off += e[1];
 	}
 	return 0;

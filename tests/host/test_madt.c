@@ -176,6 +176,39 @@ static void test_x2apic_sparse_large_ids(void **state)
 	assert_int_equal(info.nmis[0].lint, 1);
 }
 
+/* Linux's 2024 rule: with usable type 0 entries, type 9 entries below
+ * 255 are the same CPUs again; 255 and up are CPUs of their own.  Without
+ * usable type 0 entries (only an invalid or disabled one), type 9 counts. */
+static void test_x2apic_below_255_with_lapics(void **state)
+{
+	struct builder b;
+	const char *why = NULL;
+
+	(void)state;
+	begin(&b, 4, 0xfee00000);
+	x2apic(&b, 1, MADT_CPU_ENABLED, 11);	/* before the LAPICs, too */
+	lapic(&b, 0, 0, MADT_CPU_ENABLED);
+	lapic(&b, 1, 1, MADT_CPU_ENABLED);
+	x2apic(&b, 0, MADT_CPU_ENABLED, 10);
+	x2apic(&b, 300, MADT_CPU_ENABLED, 12);
+	assert_int_equal(parse(&b, 0, &info, &why), 0);
+	assert_int_equal(info.nr_cpus, 3);
+	assert_int_equal(info.x2apic_ignored, 2);
+	assert_int_equal(info.cpus_duplicate, 0);
+	assert_int_equal(info.cpus[2].apic_id, 300);
+	assert_true(info.cpus[2].x2apic_entry);
+
+	begin(&b, 4, 0xfee00000);
+	lapic(&b, 0, 0xff, MADT_CPU_ENABLED);	/* invalid */
+	lapic(&b, 1, 3, 0);			/* disabled */
+	x2apic(&b, 0, MADT_CPU_ENABLED, 10);
+	x2apic(&b, 1, MADT_CPU_ENABLED, 11);
+	assert_int_equal(parse(&b, 0, &info, &why), 0);
+	assert_int_equal(info.nr_cpus, 2);
+	assert_int_equal(info.x2apic_ignored, 0);
+	assert_true(info.cpus[0].x2apic_entry);
+}
+
 static void test_flags_disabled_and_online_capable(void **state)
 {
 	struct builder b;
@@ -219,7 +252,8 @@ static void test_duplicates_and_id_ff(void **state)
 	lapic(&b, 3, 0xff, MADT_CPU_ENABLED);		/* "no APIC" */
 	assert_int_equal(parse(&b, 0, &info, &why), 0);
 	assert_int_equal(info.nr_cpus, 2);
-	assert_int_equal(info.cpus_duplicate, 2);
+	assert_int_equal(info.cpus_duplicate, 1);
+	assert_int_equal(info.x2apic_ignored, 1);	/* Linux's 2024 rule */
 	assert_int_equal(info.cpus_invalid, 1);
 }
 
@@ -384,6 +418,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qemu_like_table),
 		cmocka_unit_test(test_x2apic_sparse_large_ids),
+		cmocka_unit_test(test_x2apic_below_255_with_lapics),
 		cmocka_unit_test(test_flags_disabled_and_online_capable),
 		cmocka_unit_test(test_duplicates_and_id_ff),
 		cmocka_unit_test(test_lapic_override_and_unknown),
