@@ -106,6 +106,21 @@ static void add_nmi(struct madt_info *m, uint32_t uid, uint16_t flags,
 	m->nr_nmis++;
 }
 
+/* Why the entry at e, with 'left' bytes of table from it, cannot be read;
+ * NULL when it lies wholly inside and is long enough for its type. */
+static const char *madt_entry_bad(const uint8_t *e, size_t left)
+{
+	if (left < 2)
+		return "truncated entry header";
+	if (e[1] == 0)
+		return "entry of length 0";
+	if (e[1] > left)
+		return "entry runs past the end of the table";
+	if (e[1] < madt_min_len(e[0]))
+		return "entry too short for its type";
+	return NULL;
+}
+
 /*
  * Linux's rule since 2024 (arch/x86/kernel/acpi/boot.c, "x86/acpi: Ignore
  * invalid x2APIC entries"): the ACPI spec describes processors with APIC
@@ -119,11 +134,10 @@ static void add_nmi(struct madt_info *m, uint32_t uid, uint16_t flags,
 static bool madt_has_lapic_cpus(const uint8_t *t, size_t table_len,
 				uint8_t revision)
 {
-	for (size_t off = MADT_HEADER_LEN; off + 2 <= table_len;) {
+	for (size_t off = MADT_HEADER_LEN; off < table_len;) {
 		const uint8_t *e = t + off;
 
-		if (e[1] == 0 || e[1] > table_len - off ||
-		    e[1] < madt_min_len(e[0]))
+		if (madt_entry_bad(e, table_len - off))
 			return false;
 		if (e[0] == MADT_TYPE_LOCAL_APIC && e[3] != 0xff &&
 		    ((get32(e + 4) & MADT_CPU_ENABLED) ||
@@ -230,14 +244,7 @@ int madt_parse(const void *table, size_t len, struct madt_info *out,
 		const uint8_t *e = t + off;
 		size_t left = table_len - off;
 
-		if (left < 2)
-			out->error = "truncated entry header";
-		else if (e[1] == 0)
-			out->error = "entry of length 0";
-		else if (e[1] > left)
-			out->error = "entry runs past the end of the table";
-		else if (e[1] < madt_min_len(e[0]))
-			out->error = "entry too short for its type";
+		out->error = madt_entry_bad(e, left);
 		if (out->error) {
 			out->error_offset = off;
 			*why = out->error;

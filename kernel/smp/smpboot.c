@@ -377,6 +377,18 @@ static int wake_cpu_serial(unsigned int cpu, uint32_t apicid)
 	return ap_outcome(cpu, apicid, sipis);
 }
 
+/* After its wait: whether CPU 'cpu' is online (err 0).  One that never
+ * started gets its memory back; one that started but stopped keeps it
+ * (-EBUSY: it may still run on its stack). */
+static bool ap_settle(unsigned int cpu, int err)
+{
+	if (!err)
+		return true;
+	if (err != -EBUSY)
+		unprepare_cpu(cpu);
+	return false;
+}
+
 /* Every AP with a stack at once; the number online. */
 static unsigned int wake_cpus_parallel(const uint32_t *apicids,
 				       unsigned int count)
@@ -392,17 +404,10 @@ static unsigned int wake_cpus_parallel(const uint32_t *apicids,
 			send_startup(cpu, apicids[cpu]);
 	/* One wait for all of them, with one bound. */
 	sleep_until(num_online_cpus() == asked + 1, SMPBOOT_WAIT_MS(asked));
-	for (cpu = 1; cpu < count; cpu++) {
-		int err;
-
-		if (!ap_stack[cpu])
-			continue;
-		err = ap_outcome(cpu, apicids[cpu], 2);
-		if (!err)
+	for (cpu = 1; cpu < count; cpu++)
+		if (ap_stack[cpu] &&
+		    ap_settle(cpu, ap_outcome(cpu, apicids[cpu], 2)))
 			online++;
-		else if (err != -EBUSY)
-			unprepare_cpu(cpu);
-	}
 	return online;
 }
 
@@ -440,17 +445,10 @@ void smp_init(const struct boot_info *bi)
 		if (!smpboot_serial) {
 			online += wake_cpus_parallel(apicids, count);
 		} else {
-			for (unsigned int cpu = 1; cpu < count; cpu++) {
-				int err;
-
-				if (!ap_stack[cpu])
-					continue;
-				err = wake_cpu_serial(cpu, apicids[cpu]);
-				if (!err)
+			for (unsigned int cpu = 1; cpu < count; cpu++)
+				if (ap_stack[cpu] &&
+				    ap_settle(cpu, wake_cpu_serial(cpu, apicids[cpu])))
 					online++;
-				else if (err != -EBUSY)
-					unprepare_cpu(cpu);	/* its memory stays in use */
-			}
 		}
 	}
 	if (asked) {
