@@ -115,6 +115,8 @@ help:
 	@echo 'Variables:'
 	@echo '  SMP=4 MEM=512M FIRMWARE=bios|uefi BOOT=cd|usb CMDLINE="..."'
 	@echo '  GFXPAYLOAD=1024x768x16 (BIOS: a framebuffer instead of VGA text)'
+	@echo '  VGA=std|bochs-display|ramfb  the graphics card (with GFXPAYLOAD=800x600x32:'
+	@echo '                  rows longer than their pixels)'
 	@echo '  ACCEL=tcg|kvm|auto  QEMU'"'"'s accelerator (make run: auto; the rest: tcg)'
 	@echo '  INITRD_EXTRA=dir  add dir'"'"'s tree to the initrd'
 	@echo '  LOADER=legacy|seed|unformed|idempotent (make trace; default unformed)'
@@ -259,6 +261,10 @@ iso: $(ISO)
 # GFXPAYLOAD=WxHxBPP: under BIOS, a VBE framebuffer of that mode instead
 # of VGA text (tools/mkiso.sh), e.g. make run GFXPAYLOAD=1024x768x16.
 GFXPAYLOAD	?=
+# VGA=std|bochs-display|ramfb: the graphics card (tools/run-qemu.sh
+# --display); with GFXPAYLOAD=800x600x32 the last two give rows longer
+# than their pixels.
+VGA		?= std
 .PHONY: $(ISO)
 $(ISO): $(KERNEL) $(INITRD)
 	$(Q)GFXPAYLOAD=$(GFXPAYLOAD) tools/mkiso.sh $@ $(KERNEL) $(INITRD) "$(CMDLINE)"
@@ -268,7 +274,7 @@ $(ISO): $(KERNEL) $(INITRD)
 run: deps
 	$(Q)$(MAKE) --no-print-directory iso CMDLINE="poweroff $(CMDLINE)"
 	$(Q)tools/run-qemu.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) \
-		--firmware $(FIRMWARE) --boot $(BOOT) \
+		--firmware $(FIRMWARE) --boot $(BOOT) --display $(VGA) \
 		--accel $(call accel,auto) --cache $(O)/accel
 
 # The monitor on this terminal: the serial line and QEMU's own monitor
@@ -280,7 +286,7 @@ monitor: deps
 	@echo 'make monitor: Ctrl-A X quits QEMU, Ctrl-A C switches to its monitor and back;'
 	@echo 'make monitor: Ctrl-C goes to the kernel (cancels a line, stops a storm between rounds).'
 	$(Q)tools/run-qemu.sh --iso $(ISO) --smp $(SMP) --mem $(MEM) \
-		--firmware $(FIRMWARE) --boot $(BOOT) --console mon \
+		--firmware $(FIRMWARE) --boot $(BOOT) --display $(VGA) --console mon \
 		--accel $(call accel,auto) --cache $(O)/accel
 
 # ---- tests -------------------------------------------------------------

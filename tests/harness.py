@@ -216,7 +216,8 @@ def run_screen_boot(build, b, iso, report, accel):
                                           until=b.screen_until, accel=accel,
                                           cache=str(build / 'accel'),
                                           linger=b.screen_linger, smp=b.smp,
-                                          serial_port=b.console != 'none')
+                                          serial_port=b.console != 'none',
+                                          display=b.display)
     except screen.ScreenError as e:
         report.add(f'{name}: screen read', False, str(e))
         return
@@ -276,6 +277,8 @@ def run_boot(build, b, report, accel='tcg'):
             cmd += ['--chipset', b.chipset]
         if b.cpu:
             cmd += ['--cpu', b.cpu]
+        if b.display != 'std':
+            cmd += ['--display', b.display]
         if b.console == 'mon':
             # As make monitor runs: on a terminal (a pseudo-terminal from
             # script(1)), where a Ctrl-C could be a signal to QEMU.

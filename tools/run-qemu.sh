@@ -14,6 +14,12 @@
 #   --chipset q35|pc      ICH9 (2009, the default) or i440fx/PIIX (1996)
 #   --cpu MODEL           a CPU model instead of max (TCG) or host (KVM)
 #                         (Nehalem: no x2APIC, older CPUID leaves)
+#   --display std|bochs-display|ramfb
+#                         the graphics card: QEMU's standard VGA (the
+#                         default), or one without VGA text whose BIOS
+#                         offers modes smaller than its framebuffer, so a
+#                         row's pitch is longer than its pixels (SeaBIOS's
+#                         bochs-display, 1280x800; ramfb, 1024x768 in RAM)
 #   --debug-exit          add isa-debug-exit (port 0xf4) for the tests
 #   --topology S,C,T      sockets, cores, threads (their product is N)
 #   --machine OPTS        more of the chipset's properties, -machine q35,OPTS
@@ -52,7 +58,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 iso= linux= linux_initrd= linux_append= smp=4 mem=512M firmware=bios boot=cd debug_exit= topology= tcg= console=serial
-machine= chipset=q35 cpu=
+machine= chipset=q35 cpu= display=std
 accel=tcg cache=${here%/tools}/build/accel
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -69,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--machine) machine=$2; shift 2 ;;
 	--chipset) chipset=$2; shift 2 ;;
 	--cpu) cpu=$2; shift 2 ;;
+	--display) display=$2; shift 2 ;;
 	--accel) accel=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--tcg) tcg=$2; shift 2 ;;
@@ -122,6 +129,11 @@ esac
 case $chipset in
 q35 | pc) ;;
 *) echo "run-qemu: --chipset q35|pc, not '$chipset'" >&2; exit 2 ;;
+esac
+case $display in
+std) ;;
+bochs-display | ramfb) set -- -vga none -device "$display" "$@" ;;
+*) echo "run-qemu: --display std|bochs-display|ramfb, not '$display'" >&2; exit 2 ;;
 esac
 set -- -machine "$chipset${machine:+,$machine}" -m "$mem" -no-reboot "$@"
 if [ -n "$topology" ]; then

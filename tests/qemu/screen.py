@@ -4,16 +4,21 @@
 The serial log shows what printk said; this shows what a person at the
 machine would see, so a test can check that the screen consoles work.
 It asks QEMU, through its QMP socket (-qmp unix:PATH,server=on,wait=off),
-to save guest physical memory to a file (the `pmemsave` command) and
-decodes it:
+for what the screen holds and decodes it:
 
-  VGA text   80x25 cells of two bytes at 0xb8000: a code page 437
-             character and a colour byte (kernel/console/vga.c).
-  framebuffer  the pixels the kernel's fbcon drew (kernel/console/fbcon.c);
-             each 8x16 cell is matched exactly against the same font the
-             kernel was built with (tools/pf2font.py reads GRUB's
-             unicode.pf2).  The background is black, which packs to pixel
-             value 0 in any colour layout, so "pixel != 0" is "ink".
+  VGA text   80x25 cells of two bytes at 0xb8000, saved from guest
+             memory (the `pmemsave` command): a code page 437 character
+             and a colour byte (kernel/console/vga.c).
+  framebuffer  the picture the graphics card shows (the `screendump`
+             command: the card's own scan-out, with its own width, depth
+             and pitch, as RGB), not the memory the kernel wrote: so a
+             kernel that took the wrong pitch shows sheared text and
+             fails.  The console sits at the top left (a mode smaller
+             than the card's, as SeaBIOS offers on bochs-display, leaves
+             a border).  Each 8x16 cell is matched exactly against the
+             same font the kernel was built with (tools/pf2font.py reads
+             GRUB's unicode.pf2).  The background is black, which is 0 in
+             any colour layout, so "pixel != 0" is "ink".
 
 Which of the two, and where, comes from the kernel's own serial lines:
   console: VGA text 80x25
@@ -50,8 +55,7 @@ DEFAULT_FONT = os.environ.get('FONT_PF2', '/usr/share/grub/unicode.pf2')
 VGA_TEXT_PHYS = 0xb8000
 
 VGA_RE = re.compile(r'console: VGA text (\d+)x(\d+)')
-FB_RE = re.compile(r'console: framebuffer (\d+)x(\d+)x(\d+) at (0x[0-9a-f]+),'
-                   r' (\d+)x(\d+) characters(?:, pitch (\d+))?')
+FB_RE = re.compile(r'console: framebuffer (\d+)x(\d+)x\d+ at ')
 
 
 class ScreenError(Exception):
@@ -118,6 +122,28 @@ def pmemsave(qmp, addr, size):
     return data
 
 
+def screendump(qmp):
+    """What the display shows: (width, height, RGB bytes, 3 per pixel)."""
+    fd, path = tempfile.mkstemp(prefix='screen-', suffix='.ppm')
+    os.close(fd)
+    try:
+        qmp.command('screendump', filename=path)
+        with open(path, 'rb') as f:
+            data = f.read()
+    finally:
+        os.unlink(path)
+    # A binary PPM: "P6", width, height, maximum value, each after white
+    # space, then one byte of white space and the pixels.
+    fields = data.split(maxsplit=4)
+    if len(fields) < 5 or fields[0] != b'P6' or fields[3] != b'255':
+        raise ScreenError('screendump is not an 8-bit binary PPM')
+    w, h = int(fields[1]), int(fields[2])
+    pixels = data[len(data) - w * h * 3:]
+    if len(pixels) != w * h * 3:
+        raise ScreenError('screendump holds %d bytes, not %dx%d pixels' % (len(data), w, h))
+    return w, h, pixels
+
+
 def decode_vga_text(data, cols, rows):
     lines = []
     for r in range(rows):
@@ -142,38 +168,32 @@ def glyph_table(font_path=DEFAULT_FONT):
     return _glyph_cache[font_path]
 
 
-def decode_framebuffer(data, width, height, bpp, pitch, font_path=DEFAULT_FONT,
+def decode_framebuffer(rgb, width, height, stride, font_path=DEFAULT_FONT,
                        unknown='?'):
-    """Text of an fbcon screen: each 8x16 cell matched against the font."""
+    """Text of an fbcon screen of width x height pixels at the top left of
+    a picture of 3-byte pixels, stride bytes a row: each 8x16 cell
+    matched against the font."""
     table = glyph_table(font_path)
-    bpp_bytes = bpp // 8
-    cols, rows = width // pf2font.FONT_WIDTH, height // pf2font.FONT_HEIGHT
+    fw, fh = pf2font.FONT_WIDTH, pf2font.FONT_HEIGHT
     lines = []
-    for r in range(rows):
+    for r in range(height // fh):
         chars = []
-        for c in range(cols):
-            cell = bytearray(pf2font.FONT_HEIGHT)
-            for y in range(pf2font.FONT_HEIGHT):
-                off = (r * pf2font.FONT_HEIGHT + y) * pitch + \
-                    c * pf2font.FONT_WIDTH * bpp_bytes
-                px = data[off:off + pf2font.FONT_WIDTH * bpp_bytes]
-                bits = 0
-                for x in range(pf2font.FONT_WIDTH):
-                    if any(px[x * bpp_bytes:(x + 1) * bpp_bytes]):
-                        bits |= 0x80 >> x
-                cell[y] = bits
+        for c in range(width // fw):
+            cell = bytearray(fh)
+            for y in range(fh):
+                off = (r * fh + y) * stride + c * fw * 3
+                px = rgb[off:off + fw * 3]
+                cell[y] = sum(0x80 >> x for x in range(fw) if any(px[x * 3:x * 3 + 3]))
             chars.append(table.get(bytes(cell), unknown))
         lines.append(''.join(chars).rstrip())
     return lines
 
 
 def screen_geometry(serial_log_text):
-    """('vga', cols, rows) or ('fb', w, h, bpp, addr, pitch) from the log."""
+    """('vga', cols, rows) or ('fb', width, height) from the log."""
     m = FB_RE.search(serial_log_text)
     if m:
-        w, h, bpp = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        pitch = int(m.group(7)) if m.group(7) else w * bpp // 8
-        return ('fb', w, h, bpp, int(m.group(4), 16), pitch)
+        return ('fb', int(m.group(1)), int(m.group(2)))
     m = VGA_RE.search(serial_log_text)
     if m:
         return ('vga', int(m.group(1)), int(m.group(2)))
@@ -190,9 +210,12 @@ def read_screen(qmp_socket_path, serial_log_text, font_path=DEFAULT_FONT):
             _, cols, rows = geo
             data = pmemsave(qmp, VGA_TEXT_PHYS, cols * rows * 2)
             return decode_vga_text(data, cols, rows)
-        _, w, h, bpp, addr, pitch = geo
-        data = pmemsave(qmp, addr, pitch * h)
-        return decode_framebuffer(data, w, h, bpp, pitch, font_path)
+        _, w, h = geo
+        dw, dh, pixels = screendump(qmp)
+        if dw < w or dh < h:
+            raise ScreenError('the display shows %dx%d, less than the console\'s %dx%d'
+                              % (dw, dh, w, h))
+        return decode_framebuffer(pixels, w, h, dw * 3, font_path)
     finally:
         qmp.close()
 
@@ -204,18 +227,19 @@ NO_SERIAL_GEOMETRY = 'console: VGA text 80x25'
 
 def boot_and_read(iso, firmware='bios', boot='cd', timeout=120,
                   font_path=DEFAULT_FONT, extra_args=(), until='done: halted',
-                  accel='tcg', cache=None, linger=0, smp=4, serial_port=True):
+                  accel='tcg', cache=None, linger=0, smp=4, serial_port=True,
+                  display='std'):
     """Boot 'iso' (built without 'poweroff'), wait for the serial line
     'until' (by default: the kernel halted) and then linger seconds more,
     read the screen and quit QEMU.  Returns (serial log, screen lines).
-    accel, cache and smp go to tools/run-qemu.sh's --accel, --cache and
-    --smp.  Without serial_port the PC has none (BIOS only): the screen
+    accel, cache, smp and display go to tools/run-qemu.sh's --accel,
+    --cache, --smp and --display.  Without serial_port the PC has none (BIOS only): the screen
     is read every second until 'until' shows on it."""
     sockdir = tempfile.mkdtemp(prefix='screen-')
     sock = os.path.join(sockdir, 'qmp.sock')
     cmd = [os.path.join(ROOT, 'tools', 'run-qemu.sh'), '--iso', iso,
            '--firmware', firmware, '--boot', boot, '--accel', accel,
-           '--smp', str(smp)]
+           '--smp', str(smp), '--display', display]
     if not serial_port:
         cmd += ['--console', 'none']
     if cache:
