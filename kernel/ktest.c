@@ -61,13 +61,15 @@ void ktest_skip(struct ktest *t, const char *reason)
 	t->skip_reason = reason;
 }
 
-/* Is 'name' in the comma-separated list (or is the list "all")? */
-static bool selected(const char *list, const char *name)
+/* Is the suite named in the comma-separated list (or is the list "all",
+ * and the suite not a slow one)? */
+static bool selected(const char *list, const struct ktest_suite *s)
 {
+	const char *name = s->name;
 	size_t n = strlen(name);
 
 	if (!strcmp(list, "all"))
-		return true;
+		return !s->slow;
 	for (const char *p = list; *p;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -130,11 +132,15 @@ static void ktest_run_params(const struct ktest_case *c, struct ktest *t,
 		ktest_skip(t, "no parameters");
 }
 
-const char *ktest_suite_name(unsigned int i)
+const char *ktest_suite_name(unsigned int i, bool *slow)
 {
 	const struct ktest_suite *s = __ktest_suites_start + i;
 
-	return s < __ktest_suites_end ? s->name : NULL;
+	if (s >= __ktest_suites_end)
+		return NULL;
+	if (slow)
+		*slow = s->slow;
+	return s->name;
 }
 
 int ktest_run_requested(void)
@@ -151,14 +157,14 @@ int ktest_run(const char *list)
 
 	for (const struct ktest_suite *s = __ktest_suites_start;
 	     s < __ktest_suites_end; s++)
-		nsuites += selected(list, s->name);
+		nsuites += selected(list, s);
 
 	printk(KERN_INFO "KTAP version 1\n1..%d\n", nsuites);
 	for (const struct ktest_suite *s = __ktest_suites_start;
 	     s < __ktest_suites_end; s++) {
 		int ncases = 0, suite_failed = 0;
 
-		if (!selected(list, s->name))
+		if (!selected(list, s))
 			continue;
 		while (s->cases[ncases].run)
 			ncases++;

@@ -32,6 +32,9 @@ static const struct {
 	LEAK_COUNTER(LEAK_PERCPU_AREAS, percpu_areas),
 	LEAK_COUNTER(LEAK_MODMEM_IN_FLIGHT, modmem_in_flight),
 	LEAK_COUNTER(LEAK_MODULES, modules),
+	LEAK_COUNTER(LEAK_MODULE_AREAS, module_areas),
+	LEAK_COUNTER(LEAK_MODULE_WAITERS, module_waiters),
+	LEAK_COUNTER(LEAK_MODULE_REFS, module_refs),
 };
 
 static uint64_t leak_counter(const struct ktest_baseline *b, unsigned int i)
@@ -43,10 +46,13 @@ void ktest_baseline_take(struct ktest_baseline *b, unsigned int watched)
 {
 	struct module_loader_stats ls;
 	struct pcpu_alloc_info pcpu;
+	struct module_use *use;
+	struct vm_usage area;
 	struct mm_stats mm;
 	struct module *mod;
 
 	vm_unmap_aliases();
+	module_area_usage(&area);
 	mm_get_stats(&mm);
 	pcpu_get_stats(&pcpu);
 	module_loader_stats_get(&ls);
@@ -59,11 +65,18 @@ void ktest_baseline_take(struct ktest_baseline *b, unsigned int watched)
 	b->percpu_reserved = pcpu_reserved_used();
 	b->percpu_areas = pcpu.nr_cur_alloc;
 	b->modmem_in_flight = ls.modmem_in_flight;
+	b->module_areas = area.nr_areas;
+	b->module_waiters = waitqueue_len(&module_wq);
 	b->modules = 0;
-	rcu_read_lock();
-	list_for_each_entry_rcu(mod, &modules, list)
+	b->module_refs = 0;
+	mutex_lock(&module_mutex);
+	list_for_each_entry(mod, &modules, list) {
 		b->modules++;
-	rcu_read_unlock();
+		b->module_refs += (uint64_t)mod->refcnt;
+		list_for_each_entry(use, &mod->target_list, target_list)
+			b->module_refs++;
+	}
+	mutex_unlock(&module_mutex);
 }
 
 const char *ktest_baseline_counter(const struct ktest_baseline *b,

@@ -142,6 +142,17 @@ char *strrchr(const char *s, int c)
 }
 EXPORT_SYMBOL(strrchr);
 
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack; haystack++)
+		if (!strncmp(haystack, needle, n))
+			return (char *)haystack;
+	return n ? NULL : (char *)haystack;
+}
+EXPORT_SYMBOL(strstr);
+
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
 	return kernel_strlcpy(dst, src, size);

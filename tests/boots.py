@@ -668,6 +668,25 @@ def boots(build, accel='tcg'):
                      r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
                      POWEROFF],
              reject=NO_FAULTS),
+        # fail.alloc at boot: the storm's first load of hello fails its 5th
+        # allocation (a table of the load's), with one line; the other
+        # CPUs' requests load it once.
+        Boot('fail-alloc-param', f'{common} storm=hello fail.alloc=hello:5', smp=4,
+             expect=[r'^lib/modules/hello\.ko: no memory for the load\'s tables \(\d+ sections, \d+ symbols\)$',
+                     r'^storm: CPU \d+: modprobe hello failed \(error -12\)$',
+                     r'^hello: 4 CPUs said hello \(count 4\)$',
+                     r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
+                     POWEROFF],
+             reject=NO_FAULTS),
+        # Every allocation of every demo module's load failed in turn,
+        # under each generation, alone and racing (kernel/module/
+        # fail_alloc_test.c): a slow suite, so not in ktest=all.
+        Boot('fail-alloc', f'{common} storm=off ktest=fail_alloc ktest_cpus=4', smp=4,
+             expect=[r'^fail_alloc: a load of kvm_intel makes 11 allocations: load state, file copy, ',
+                     r'^fail_alloc: \d+ failure points x 4 generations tried, alone and with 4 CPUs '
+                     r'loading the same module at once \(\d+ of \d+ reached there\): 0 leaks$',
+                     POWEROFF],
+             reject=NO_FAULTS, ktap=True),
         Boot('mem-128M', f'{common} ktest=all', mem='128M',
              expect=STANDARD, reject=NO_FAULTS, ktap=True),
         Boot('mem-3G', f'{common} ktest=all', mem='3G', firmware='uefi',

@@ -52,6 +52,7 @@ struct ktest_case {
 struct ktest_suite {
 	const char *name;
 	struct ktest_case *cases;
+	bool slow;		/* KTEST_SUITE_SLOW: not in ktest=all */
 };
 
 #define KTEST_CASE(fn)	{ .name = #fn, .run = fn }
@@ -60,7 +61,16 @@ struct ktest_suite {
 
 #define KTEST_SUITE(n, c)						\
 	static const struct ktest_suite __ktest_suite_##n __used	\
-	__section(".ktest_suites") __aligned(8) = { #n, c }
+	__section(".ktest_suites") __aligned(8) = { #n, c, false }
+
+/*
+ * A suite that takes seconds (KUnit marks such cases speed=slow): it runs
+ * when named (ktest=fail_alloc, its own boot in make test), not with
+ * ktest=all, which every multi-CPU boot runs.
+ */
+#define KTEST_SUITE_SLOW(n, c)						\
+	static const struct ktest_suite __ktest_suite_##n __used	\
+	__section(".ktest_suites") __aligned(8) = { #n, c, true }
 
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
 		...) __printf(4, 5);
@@ -109,9 +119,10 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run_requested(void);
 /* The suites in list ("all" or "a,b"), as one KTAP document; -1 when a
- * case failed.  ktest_suite_name(i): the i-th suite, NULL past the end. */
+ * case failed.  ktest_suite_name(i, slow): the i-th suite, NULL past the
+ * end, and (slow not NULL) whether it is a slow one. */
 int ktest_run(const char *list);
-const char *ktest_suite_name(unsigned int i);
+const char *ktest_suite_name(unsigned int i, bool *slow);
 /* ktest_cpus=N: the CPUs the test boot gave the machine (0: not said). */
 extern unsigned long ktest_cpus;
 extern const char *ktest_list;		/* ktest= */

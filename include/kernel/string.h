@@ -16,6 +16,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 char *strrchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
 
 /*
  * strlcpy()'s body: kernel/string.c exports it as strlcpy, and host builds

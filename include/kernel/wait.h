@@ -109,6 +109,9 @@ static inline bool waitqueue_active(struct wait_queue_head *wq_head)
 	return !list_empty(&wq_head->head);
 }
 
+/* How many are waiting now (the leak baseline's module_wq waiters). */
+unsigned int waitqueue_len(struct wait_queue_head *wq_head);
+
 /* Sleep until condition is true.  May not be called in atomic context. */
 #define wait_event(wq_head, condition)					\
 	do {								\

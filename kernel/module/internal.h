@@ -31,6 +31,9 @@ struct load_state {
 	size_t bytes_allocated;
 	size_t bytes_held;
 	size_t kallsyms_size;		/* module_add_kallsyms()'s copy */
+	/* fail.alloc: the allocation to fail (0: none), and how many this
+	 * load has made, itself first (fault_inject.c). */
+	unsigned int fail_at, allocs;
 };
 
 extern struct list_head modules;
@@ -46,7 +49,7 @@ int verify_export_symbols(struct module *mod);
 void module_unload_free(struct module *mod);
 
 /* "<module>.<param>=value" from the command line (kernel/module/params.c). */
-int parse_args(struct module *mod, const char *uargs);
+int parse_args(struct load_state *ls, const char *uargs);
 
 /* "lib/modules/kvm.ko" -> "kvm" in dst[size] (kernel/module/modprobe.c). */
 const char *module_name_from_path(char *dst, size_t size, const char *path);
@@ -56,6 +59,29 @@ const char *module_name_from_path(char *dst, size_t size, const char *path);
  * nth reserved per-CPU allocation a load makes. */
 bool should_fail_init(const char *name);
 bool should_fail_percpu(void);
+/*
+ * fail.alloc=<mod>:<k>: the next load of mod fails its kth allocation.
+ * load_state_new() begins a load (its state is its first allocation);
+ * every other allocation of the load asks load_alloc_fails(ls, what)
+ * first, what naming it ("file copy"), and fails if told;
+ * fail_alloc_end() closes the count with the load's outcome.
+ */
+struct load_state *load_state_new(const char *path);
+bool load_alloc_fails(struct load_state *ls, const char *what);
+void fail_alloc_end(const struct load_state *ls, int err);
+
+/* The armed load, once it ended: how it went, each allocation it made. */
+#define FAIL_ALLOC_MAX_POINTS	32
+struct fail_alloc_result {
+	int err;			/* what load_module() returned */
+	unsigned int allocs;		/* allocations made, the failed one too */
+	const char *what[FAIL_ALLOC_MAX_POINTS];	/* the first ones, named */
+};
+/* Arm it from a test: the next load of name fails its kth allocation
+ * (k = 0: none, the load only counts them). */
+void fail_alloc_arm(const char *name, unsigned int k);
+/* Has the armed load ended?  If so, *r says how. */
+bool fail_alloc_result(struct fail_alloc_result *r);
 /* storm.jitter's random delay, where a step of a load begins. */
 void fault_inject_delay(void);
 void module_set_jitter(unsigned long us);	/* storm.jitter */
@@ -116,10 +142,11 @@ void module_unwind_kallsyms(struct load_state *ls);
  * stats.c): kmalloc'd tables and copies, module memory, and the per-CPU
  * area's bytes on every CPU; then the load's end, filed by stage.
  */
-void *load_kmalloc(struct load_state *ls, size_t bytes);
-void *load_kzalloc(struct load_state *ls, size_t bytes);
+void *load_kmalloc(struct load_state *ls, size_t bytes, const char *what);
+void *load_kzalloc(struct load_state *ls, size_t bytes, const char *what);
 void load_kfree(struct load_state *ls, const void *p, size_t bytes);
-void *load_module_alloc(struct load_state *ls, size_t bytes);
+void *load_module_alloc(struct load_state *ls, size_t bytes,
+			const char *what);
 void load_module_memfree(struct load_state *ls, void *p, size_t bytes);
 void load_account_percpu(struct load_state *ls, size_t size);
 void mod_stat_load_end(struct load_state *ls, int err);

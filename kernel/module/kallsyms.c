@@ -19,6 +19,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/mm.h>
+#include <kernel/printk.h>
 #include <kernel/rcupdate.h>
 #include <kernel/string.h>
 #include "internal.h"
@@ -54,9 +55,12 @@ int module_add_kallsyms(struct load_state *ls)
 	if (!nsyms)
 		return 0;
 	size = nsyms * sizeof(*syms) + strsize;
-	syms = load_kmalloc(ls, size);
-	if (!syms)
+	syms = load_kmalloc(ls, size, "kallsyms");
+	if (!syms) {
+		pr_err("%s: no memory for its symbol table (%zu bytes)\n",
+		       ls->mod->name, size);
 		return -ENOMEM;
+	}
 	ls->kallsyms_size = size;
 	str = (char *)(syms + nsyms);
 	nsyms = 0;

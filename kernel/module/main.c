@@ -178,7 +178,7 @@ static int copy_module(struct load_state *ls, const void *file, size_t len)
 		pr_err("%s: empty file\n", ls->path);
 		return -ENOEXEC;
 	}
-	ls->copy = load_kmalloc(ls, len);
+	ls->copy = load_kmalloc(ls, len, "file copy");
 	if (!ls->copy) {
 		pr_err("%s: no memory for a %zu-byte copy\n", ls->path, len);
 		return -ENOMEM;
@@ -217,7 +217,7 @@ static int percpu_modalloc(struct load_state *ls)
 	if (should_fail_percpu())
 		pr_warn("%s: per-CPU allocation failed on purpose (fail.percpu)\n",
 			mod->name);
-	else
+	else if (!load_alloc_fails(ls, "per-CPU area"))
 		mod->percpu = __alloc_reserved_percpu_owner(size,
 							    ls->layout.percpu_align,
 							    mod->name);
@@ -337,6 +337,13 @@ static void free_module_memory(struct load_state *ls)
 	free_scratch(ls);
 }
 
+/* A zeroed table of n entries for the load: its scratch (free_scratch()). */
+static void *load_table(struct load_state *ls, size_t n, size_t size,
+			const char *what)
+{
+	return load_alloc_fails(ls, what) ? NULL : kzalloc(n * size);
+}
+
 /*
  * Lay the sections out, allocate module memory and copy them in (Linux's
  * layout_sections + move_module), and find the descriptor there.  On
@@ -349,29 +356,38 @@ static int layout_and_allocate(struct load_state *ls)
 	const char *reason;
 	int err = -ENOMEM;
 
-	ls->layout.place = kzalloc(nsec * sizeof(*ls->layout.place));
-	ls->map = kzalloc(nsec * sizeof(*ls->map));
-	ls->values = kzalloc(info->num_syms * sizeof(*ls->values));
-	if (!ls->layout.place || !ls->map || !ls->values)
+	if (!(ls->layout.place = load_table(ls, nsec, sizeof(*ls->layout.place),
+					    "section places")) ||
+	    !(ls->map = load_table(ls, nsec, sizeof(*ls->map), "section map")) ||
+	    !(ls->values = load_table(ls, info->num_syms, sizeof(*ls->values),
+				      "symbol values"))) {
+		pr_err("%s: no memory for the load's tables (%u sections, %u symbols)\n",
+		       ls->path, nsec, info->num_syms);
 		goto fail;
+	}
 	err = module_layout(info, &ls->layout, &reason);
 	if (err) {
 		pr_err("%s: %s\n", ls->path, reason);
 		goto fail;
 	}
 	err = -ENOMEM;
-	ls->core = load_module_alloc(ls, ls->layout.core_size);
-	if (!ls->core)
+	ls->core = load_module_alloc(ls, ls->layout.core_size, "core memory");
+	if (ls->core && ls->layout.init_size)
+		ls->init = load_module_alloc(ls, ls->layout.init_size, "init memory");
+	if (!ls->core || (ls->layout.init_size && !ls->init)) {
+		pr_err("%s: out of module memory (%llu bytes)\n", ls->path,
+		       (unsigned long long)(ls->layout.core_size +
+					    ls->layout.init_size));
 		goto fail;
-	if (ls->layout.init_size) {
-		ls->init = load_module_alloc(ls, ls->layout.init_size);
-		if (!ls->init)
-			goto fail;
 	}
 	if (ls->layout.percpu_size) {
-		ls->pcpu_template = load_kzalloc(ls, ls->layout.percpu_size);
-		if (!ls->pcpu_template)
+		ls->pcpu_template = load_kzalloc(ls, ls->layout.percpu_size,
+						  "per-CPU template");
+		if (!ls->pcpu_template) {
+			pr_err("%s: no memory for its %zu-byte per-CPU template\n",
+			       ls->path, ls->layout.percpu_size);
 			goto fail;
+		}
 	}
 	module_note_event(MODULE_EV_MODMEM_ALLOC, info->name,
 			  ls->layout.core_size + ls->layout.init_size);
@@ -384,10 +400,6 @@ static int layout_and_allocate(struct load_state *ls)
 	init_descriptor(ls);
 	return 0;
 fail:
-	if (err == -ENOMEM)
-		pr_err("%s: out of module memory (%llu bytes)\n", ls->path,
-		       (unsigned long long)(ls->layout.core_size +
-					    ls->layout.init_size));
 	free_module_memory(ls);
 	ls->mod = NULL;
 	return err;
@@ -525,6 +537,15 @@ noinline int module_call_init(struct module *mod)
 
 /* ---- load_module ---------------------------------------------------------- */
 
+/* The end of a load, however it went: its figures filed, its state freed. */
+static void load_state_free(struct load_state *ls, int err)
+{
+	mod_stat_load_end(ls, err);
+	fail_alloc_end(ls, err);
+	loader_end();
+	kfree(ls);
+}
+
 /*
  * Load one module from the file's bytes; path names it in messages.
  * 0 when the module is LIVE, or a negative errno: -EEXIST (already
@@ -538,10 +559,9 @@ int load_module(const void *file, size_t len, const char *path,
 	struct load_state *ls;
 	int err;
 
-	ls = kzalloc(sizeof(*ls));
+	ls = load_state_new(path);
 	if (!ls)
 		return -ENOMEM;
-	ls->path = path;
 	gen = loader_begin();
 
 	fault_inject_delay();
@@ -603,7 +623,7 @@ int load_module(const void *file, size_t len, const char *path,
 	err = complete_formation(ls);
 	if (err)
 		goto free_uses;
-	err = parse_args(ls->mod, uargs);
+	err = parse_args(ls, uargs);
 	if (err)
 		goto going;
 
@@ -614,9 +634,7 @@ int load_module(const void *file, size_t len, const char *path,
 	pr_info("module: %s loaded (%u bytes core, %u bytes per-CPU)\n",
 		ls->mod->name, ls->mod->core_layout.size, ls->mod->percpu_size);
 	free_scratch(ls);
-	mod_stat_load_end(ls, 0);
-	loader_end();
-	kfree(ls);
+	load_state_free(ls, 0);
 	return 0;
 
 	/* The unwind, in the reverse order of the steps above.  Symbols are
@@ -641,9 +659,7 @@ free_module:
 free_copy:
 	if (ls->copy)
 		free_copy(ls);
-	mod_stat_load_end(ls, err);
-	loader_end();
-	kfree(ls);
+	load_state_free(ls, err);
 	return err;
 }
 

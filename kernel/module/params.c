@@ -93,8 +93,9 @@ static int set_named(struct module *mod, const char *name, const char *val)
  * there in place, so a charp parameter may point into it for as long as
  * the module lives.
  */
-int parse_args(struct module *mod, const char *uargs)
+int parse_args(struct load_state *ls, const char *uargs)
 {
+	struct module *mod = ls->mod;
 	size_t plen = strlen(mod->name);
 	char *p;
 
@@ -108,9 +109,11 @@ int parse_args(struct module *mod, const char *uargs)
 	}
 	if (!uargs || !*uargs)
 		return 0;
-	mod->args = kstrdup(uargs);
-	if (!mod->args)
+	mod->args = load_alloc_fails(ls, "arguments") ? NULL : kstrdup(uargs);
+	if (!mod->args) {
+		pr_err("%s: no memory for its arguments\n", mod->name);
 		return -ENOMEM;
+	}
 	for (p = mod->args; *p;) {
 		char *word, *eq;
 

@@ -90,18 +90,18 @@ static void unaccount(struct load_state *ls, size_t bytes)
 }
 
 /* For what is filled whole at once (the file copy, kallsyms). */
-void *load_kmalloc(struct load_state *ls, size_t bytes)
+void *load_kmalloc(struct load_state *ls, size_t bytes, const char *what)
 {
-	void *p = kmalloc(bytes);
+	void *p = load_alloc_fails(ls, what) ? NULL : kmalloc(bytes);
 
 	if (p)
 		account(ls, bytes);
 	return p;
 }
 
-void *load_kzalloc(struct load_state *ls, size_t bytes)
+void *load_kzalloc(struct load_state *ls, size_t bytes, const char *what)
 {
-	void *p = load_kmalloc(ls, bytes);
+	void *p = load_kmalloc(ls, bytes, what);
 
 	if (p)
 		memset(p, 0, bytes);
@@ -116,9 +116,9 @@ void load_kfree(struct load_state *ls, const void *p, size_t bytes)
 	unaccount(ls, bytes);
 }
 
-void *load_module_alloc(struct load_state *ls, size_t bytes)
+void *load_module_alloc(struct load_state *ls, size_t bytes, const char *what)
 {
-	void *p = module_alloc(bytes);
+	void *p = load_alloc_fails(ls, what) ? NULL : module_alloc(bytes);
 
 	if (p)
 		account(ls, bytes);

@@ -34,14 +34,15 @@ static bool already_uses(struct module *a, struct module *b)
 	return false;
 }
 
-/* a uses b.  Under module_mutex. */
-static int ref_module(struct module *a, struct module *b)
+/* The load ls makes uses b.  Under module_mutex. */
+static int ref_module(struct load_state *ls, struct module *b)
 {
+	struct module *a = ls->mod;
 	struct module_use *use;
 
 	if (!b || already_uses(a, b))
 		return 0;
-	use = kmalloc(sizeof(*use));
+	use = load_alloc_fails(ls, "module use") ? NULL : kmalloc(sizeof(*use));
 	if (!use)
 		return -ENOMEM;
 	use->source = a;
@@ -163,7 +164,7 @@ again:
 			return err;
 		goto again;
 	} else {
-		err = ref_module(ls->mod, owner);
+		err = ref_module(ls, owner);
 		*value = ks->value;
 	}
 	mutex_unlock(&module_mutex);

@@ -199,17 +199,20 @@ static int cmd_ktest(int argc, char **argv)
 	size_t n = 0;
 
 	if (argc == 1) {
+		bool slow;
+
 		mon_printf("ktest: suites:");
-		for (unsigned int i = 0; ktest_suite_name(i); i++)
-			mon_printf(" %s", ktest_suite_name(i));
-		mon_printf("\nktest: 'ktest all' runs them all\n");
+		for (unsigned int i = 0; ktest_suite_name(i, &slow); i++)
+			mon_printf(" %s%s", ktest_suite_name(i, NULL),
+				   slow ? " (slow)" : "");
+		mon_printf("\nktest: 'ktest all' runs them all but the slow ones\n");
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
 		bool known = !strcmp(argv[i], "all");
 
-		for (unsigned int s = 0; !known && ktest_suite_name(s); s++)
-			known = !strcmp(ktest_suite_name(s), argv[i]);
+		for (unsigned int s = 0; !known && ktest_suite_name(s, NULL); s++)
+			known = !strcmp(ktest_suite_name(s, NULL), argv[i]);
 		if (!known)
 			return mon_bad_arg("ktest", argv[i],
 					   "no such suite ('ktest' lists them)");

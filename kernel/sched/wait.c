@@ -21,6 +21,18 @@ void init_waitqueue_head(struct wait_queue_head *wq_head)
 }
 EXPORT_SYMBOL(init_waitqueue_head);
 
+unsigned int waitqueue_len(struct wait_queue_head *wq_head)
+{
+	struct wait_queue_entry *e;
+	unsigned int n = 0;
+	unsigned long flags = spin_lock_irqsave(&wq_head->lock);
+
+	list_for_each_entry(e, &wq_head->head, entry)
+		n++;
+	spin_unlock_irqrestore(&wq_head->lock, flags);
+	return n;
+}
+
 void add_wait_queue(struct wait_queue_head *wq_head,
 		    struct wait_queue_entry *wq_entry)
 {

@@ -41,12 +41,16 @@ enum {
 	LEAK_PERCPU_AREAS	= 1U << 6,
 	LEAK_MODMEM_IN_FLIGHT	= 1U << 7,
 	LEAK_MODULES		= 1U << 8,
+	LEAK_MODULE_AREAS	= 1U << 9,
+	LEAK_MODULE_WAITERS	= 1U << 10,
+	LEAK_MODULE_REFS	= 1U << 11,
 };
 
 /* Everything a module load could leave behind (the module suites). */
 #define LEAK_MODULE_LOAD						\
 	(LEAK_PERCPU_RESERVED | LEAK_MODULE_PAGES | LEAK_KMALLOC_OBJECTS | \
-	 LEAK_MODMEM_IN_FLIGHT | LEAK_MODULES)
+	 LEAK_MODMEM_IN_FLIGHT | LEAK_MODULES | LEAK_MODULE_AREAS |	\
+	 LEAK_MODULE_WAITERS | LEAK_MODULE_REFS)
 
 struct ktest_baseline {
 	unsigned int watched;		/* LEAK_* bits: what is checked */
@@ -59,6 +63,9 @@ struct ktest_baseline {
 	uint64_t percpu_areas;		/* per-CPU allocations live */
 	uint64_t modmem_in_flight;	/* the loader's bytes in flight */
 	uint64_t modules;		/* on the module list, any state */
+	uint64_t module_areas;		/* module-area ranges reserved */
+	uint64_t module_waiters;	/* tasks asleep on module_wq */
+	uint64_t module_refs;		/* module references and uses held */
 };
 
 /* Purge lazily freed module memory, then read every counter into b. */
