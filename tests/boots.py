@@ -106,6 +106,17 @@ XAPIC_MODE = r'^APIC: xAPIC mode at 0xfee00000, id 0$'
 X2APIC_MODE = r'^APIC: x2APIC mode, id 0$'
 # The storm ran to its end and said so, every key of the contract there.
 STORM_WHOLE = stormlog.STORM_LINE
+
+
+def soak_line(rounds, cpus):
+    """The storm soak's last line (kernel/module/storm.c,
+    storm_soak_report()), every round good and none leaking."""
+    return (rf'^storm: soak: {rounds} rounds at {cpus} CPUs, the 4 generations in turn, seed \d+: '
+            r'\d+ fail\.init, \d+ fail\.percpu, \d+ fail\.alloc, \d+ none; \d+ requests, \d+ failed; '
+            r'peaks: reserved \d+ of 8192 bytes, demand \d+, modmem \d+ bytes; \d+\.\d s, '
+            r'\d+\.\d\d rounds/s; bad_rounds=0 leaked_rounds=0$')
+
+
 FB_CONSOLE = r'^console: framebuffer \d+x\d+x(16|24|32) at 0x[0-9a-f]+, \d+x\d+ characters'
 
 
@@ -668,6 +679,12 @@ def boots(build, accel='tcg'):
                      r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
                      POWEROFF],
              reject=NO_FAULTS),
+        # The storm soak: rounds under each generation in turn, a random
+        # fault armed in each, every counter checked after each round
+        # (1000 rounds in make test-long).
+        Boot('storm-soak', f'{common} storm.soak storm.rounds=50 storm.jitter=200', smp=8,
+             expect=[soak_line(50, 8), r'^storm: rounds=50 leaked_rounds=0$', POWEROFF],
+             reject=NO_FAULTS + [r'^storm: round \d+ left ', r'^storm: soak round ']),
         # fail.alloc at boot: the storm's first load of hello fails its 5th
         # allocation (a table of the load's), with one line; the other
         # CPUs' requests load it once.
@@ -823,6 +840,10 @@ def long_boots():
     # two host cores they take tens of minutes of lock-holder preemption.
     suites = 'smp,madt,apic,time,percpu,spinlock,tlb,mm,exports'
     matrix = [
+        Boot('storm-soak-1000', f'{common} storm.soak storm.rounds=1000 storm.jitter=200', smp=8,
+             timeout=1800,
+             expect=[soak_line(1000, 8), r'^storm: rounds=1000 leaked_rounds=0$', POWEROFF],
+             reject=NO_FAULTS + [r'^storm: round \d+ left ', r'^storm: soak round ']),
         # QEMU's limit without KVM.
         Boot('smp-255-bios', f'{common} ktest={suites} ktest_cpus=255', smp=255, mem='2G', timeout=600,
              expect=STANDARD + [r'^smp: 255 CPUs online$'], reject=NO_FAULTS, ktap=True),

@@ -342,6 +342,7 @@ struct storm_opts {
 	unsigned int cpus, rounds, jitter_us;
 	bool (*interrupted)(void);
 	bool quiet_trace;	/* record with trace on, but do not print */
+	bool soak;		/* storm.soak (kernel/module/storm.c) */
 };
 struct storm_result {
 	const char *loader;

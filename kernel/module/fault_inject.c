@@ -80,6 +80,24 @@ bool should_fail_init(const char *name)
 	return fail;
 }
 
+/* The storm's soak arms these at run time, a round at a time. */
+void fail_init_arm(const char *name, unsigned int times)
+{
+	spin_lock(&inject_lock);
+	strlcpy(fail_init_module, name, sizeof(fail_init_module));
+	fail_init_times = times;
+	init_failures_done = 0;
+	spin_unlock(&inject_lock);
+}
+
+void fail_percpu_arm(unsigned int nth)
+{
+	spin_lock(&inject_lock);
+	fail_percpu = nth;
+	percpu_allocs_seen = 0;
+	spin_unlock(&inject_lock);
+}
+
 bool should_fail_percpu(void)
 {
 	bool fail;
@@ -112,6 +130,13 @@ static bool take_fail_alloc(const char *spec)
 					     &fail_alloc_k) &&
 			   fail_alloc_k <= ~0u;
 	return fail_alloc_armed;
+}
+
+void fail_alloc_disarm(void)
+{
+	spin_lock(&inject_lock);
+	fail_alloc_armed = false;
+	spin_unlock(&inject_lock);
 }
 
 void fail_alloc_arm(const char *name, unsigned int k)

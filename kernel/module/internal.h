@@ -59,6 +59,9 @@ const char *module_name_from_path(char *dst, size_t size, const char *path);
  * nth reserved per-CPU allocation a load makes. */
 bool should_fail_init(const char *name);
 bool should_fail_percpu(void);
+/* The same, armed at run time (the storm's soak); 0 disarms. */
+void fail_init_arm(const char *name, unsigned int times);
+void fail_percpu_arm(unsigned int nth);
 /*
  * fail.alloc=<mod>:<k>: the next load of mod fails its kth allocation.
  * load_state_new() begins a load (its state is its first allocation);
@@ -80,6 +83,7 @@ struct fail_alloc_result {
 /* Arm it from a test: the next load of name fails its kth allocation
  * (k = 0: none, the load only counts them). */
 void fail_alloc_arm(const char *name, unsigned int k);
+void fail_alloc_disarm(void);
 /* Has the armed load ended?  If so, *r says how. */
 bool fail_alloc_result(struct fail_alloc_result *r);
 /* storm.jitter's random delay, where a step of a load begins. */

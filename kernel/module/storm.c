@@ -33,6 +33,11 @@
  * each round that the reserved chunk and module memory are back to their
  * baseline; storm.jitter=US puts random delays of up to US microseconds
  * between the loader's steps (kernel/module/trace.c applies them).
+ * storm.soak makes the rounds a soak: each under the next generation in
+ * turn, with a fault armed at random (storm.seed) - fail.init, fail.percpu
+ * or fail.alloc on a module of the list, or none - every counter of the
+ * leak baseline checked after each, the outcomes checked to add up, and
+ * one line at the end (storm_soak_report()).
  *
  * While it runs, a framebuffer console (a UEFI boot, a real PC from USB)
  * shows it live: a row per CPU with its current step, coloured, and a
@@ -66,6 +71,10 @@ BOOT_PARAM_UINT(storm_jitter, "storm.jitter", 0, 0, 1000000,
 		"random delays of up to this many us between loader steps");
 BOOT_PARAM_UINT(storm_stall, "storm.stall", STORM_STALL_SECONDS, 1, 3600,
 		"seconds without an outcome before the storm reports who is stuck");
+BOOT_PARAM_FLAG(storm_soak, "storm.soak",
+		"rounds under each generation in turn, a random fault armed in each, every counter checked");
+BOOT_PARAM_UINT(storm_seed, "storm.seed", 1, 1, 1000000000,
+		"the soak's random faults come from this seed");
 
 #define STORM_MAX_NAMES		32
 #define STORM_LIST_MAX		512
@@ -444,16 +453,133 @@ static int storm_round(unsigned int round, const struct storm_opts *o,
 	if (o->rounds > 1)
 		pr_info("storm: round %u of %u\n", round + 1, o->rounds);
 	storm_print_line(res);
-	storm_print_summary(res);
+	if (!o->soak)
+		storm_print_summary(res);
 	if (module_trace_enabled() && !o->quiet_trace)
 		module_trace_dump(res->loader, res->cpus, res->reserved_size);
 	return 0;
 }
 
-/* What each round must give back once every module is unloaded: the
- * reserved per-CPU chunk, module pages and kmalloc objects. */
-#define STORM_ROUND_LEAKS						\
-	(LEAK_PERCPU_RESERVED | LEAK_MODULE_PAGES | LEAK_KMALLOC_OBJECTS)
+/* What each round must give back once every module is unloaded:
+ * everything a load could keep (the leak baseline's module counters). */
+#define STORM_ROUND_LEAKS	LEAK_MODULE_LOAD
+
+/* One line naming each counter a round did not give back. */
+static void storm_report_leak(unsigned int round, const struct ktest_baseline *b,
+			      const struct ktest_baseline *now, unsigned int changed)
+{
+	char text[256];
+	size_t len = 0;
+	uint64_t was, is;
+	unsigned int bit;
+	const char *name;
+
+	for (unsigned int i = 0; (name = ktest_baseline_counter(b, i, &bit, &was)); i++) {
+		if (!(changed & bit))
+			continue;
+		ktest_baseline_counter(now, i, &bit, &is);
+		len += snprintf(text + len, len < sizeof(text) ? sizeof(text) - len : 0,
+				"%s%s %llu -> %llu", len ? ", " : "", name,
+				(unsigned long long)was, (unsigned long long)is);
+	}
+	pr_err("storm: round %u left %s\n", round, text);
+}
+
+/* ---- the soak ----------------------------------------------------------- */
+
+enum soak_fault { SOAK_NONE, SOAK_INIT, SOAK_PERCPU, SOAK_ALLOC, SOAK_NR_FAULTS };
+
+static const char *const soak_fault_name[SOAK_NR_FAULTS] = {
+	"none", "fail.init", "fail.percpu", "fail.alloc",
+};
+
+struct soak {
+	uint64_t rng;			/* xorshift64, from storm.seed */
+	unsigned int faults[SOAK_NR_FAULTS];
+	unsigned int bad_rounds;	/* outcomes that did not add up */
+	unsigned long requests, failed;
+	size_t reserved_peak, reserved_demand;
+	uint64_t modmem_peak, t0;
+};
+
+static uint64_t soak_next(struct soak *s)
+{
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	return s->rng;
+}
+
+/* Round r's generation, and a fault at random on a module of the list:
+ * fail.init once or twice, the nth reserved per-CPU allocation of the
+ * round, or the kth allocation of one load (past its last: none). */
+static enum soak_fault soak_arm(struct soak *s, unsigned int round,
+				const struct storm_list *l, unsigned int cpus)
+{
+	uint64_t x = soak_next(s);
+	enum soak_fault f = (enum soak_fault)(x % SOAK_NR_FAULTS);
+	const char *name = l->names[(x >> 8) % l->count];
+	unsigned int n = (unsigned int)(x >> 16);
+
+	loader_generation_switch(loader_generations[round % loader_nr_generations].name);
+	if (f == SOAK_INIT)
+		fail_init_arm(name, 1 + n % 2);
+	else if (f == SOAK_PERCPU)
+		fail_percpu_arm(1 + n % (cpus * l->count));
+	else if (f == SOAK_ALLOC)
+		fail_alloc_arm(name, 1 + n % 12);
+	s->faults[f]++;
+	return f;
+}
+
+static void soak_disarm(void)
+{
+	fail_init_arm("", 0);
+	fail_percpu_arm(0);
+	fail_alloc_disarm();
+}
+
+/* A round's outcomes add up, and one without a fault under a generation
+ * that takes the per-CPU area only for a unique module fails nothing. */
+static void soak_check(struct soak *s, unsigned int round, enum soak_fault f,
+		       const struct storm_result *r)
+{
+	bool fair = !loader_generation()->percpu_before_unique;
+
+	s->requests += r->requests;
+	s->failed += r->failed;
+	if (r->reserved_peak > s->reserved_peak)
+		s->reserved_peak = r->reserved_peak;
+	if (r->reserved_demand > s->reserved_demand)
+		s->reserved_demand = r->reserved_demand;
+	if (r->modmem_peak > s->modmem_peak)
+		s->modmem_peak = r->modmem_peak;
+	if (r->loaded + r->eexist + r->ebusy + r->failed != r->requests ||
+	    (f == SOAK_NONE && fair && r->failed)) {
+		s->bad_rounds++;
+		pr_err("storm: soak round %u (loader=%s, %s): %lu requests, %lu loaded, %lu eexist, %lu ebusy, %lu failed\n",
+		       round, r->loader, soak_fault_name[f], r->requests,
+		       r->loaded, r->eexist, r->ebusy, r->failed);
+	}
+}
+
+static void storm_soak_report(const struct soak *s, unsigned int rounds,
+			      unsigned int cpus, unsigned int leaks)
+{
+	uint64_t us = (ktime_get_ns() - s->t0) / 1000;
+
+	pr_info("storm: soak: %u rounds at %u CPUs, the %u generations in turn, seed %lu: %u fail.init, %u fail.percpu, %u fail.alloc, %u none; %lu requests, %lu failed; peaks: reserved %zu of %zu bytes, demand %zu, modmem %llu bytes; %llu.%01llu s, %llu.%02llu rounds/s; bad_rounds=%u leaked_rounds=%u\n",
+		rounds, cpus, loader_nr_generations, storm_seed,
+		s->faults[SOAK_INIT], s->faults[SOAK_PERCPU],
+		s->faults[SOAK_ALLOC], s->faults[SOAK_NONE], s->requests,
+		s->failed, s->reserved_peak, pcpu_reserved_total(),
+		s->reserved_demand, (unsigned long long)s->modmem_peak,
+		(unsigned long long)(us / 1000000),
+		(unsigned long long)(us / 100000 % 10),
+		(unsigned long long)(us ? rounds * 1000000ULL / us : 0),
+		(unsigned long long)(us ? rounds * 100000000ULL / us % 100 : 0),
+		s->bad_rounds, leaks);
+}
 
 /*
  * Unload what the storm loads (modprobe -r of each name, last first, so
@@ -486,8 +612,9 @@ static struct storm_result storm_last;	/* what `trace show` names */
 int storm_run(const struct storm_opts *o, struct storm_result *res)
 {
 	const struct loader_generation *was = loader_generation();
+	struct soak soak = { .rng = storm_seed * 0x9e3779b97f4a7c15ULL };
 	struct ktest_baseline before, after;
-	unsigned int leaks = 0;
+	unsigned int leaks = 0, changed;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -506,9 +633,22 @@ int storm_run(const struct storm_opts *o, struct storm_result *res)
 	/* The trace buffers first, so that the baseline includes them. */
 	module_trace_start();
 	ktest_baseline_take(&before, STORM_ROUND_LEAKS);
+	soak.t0 = ktime_get_ns();
 	for (unsigned int r = 0; r < o->rounds; r++) {
+		enum soak_fault f = SOAK_NONE;
+
+		if (o->soak)
+			f = soak_arm(&soak, r, &storm_list,
+				     o->cpus ? o->cpus : num_online_cpus());
 		err = storm_round(r, o, res);
-		if (err || r + 1 == o->rounds)
+		if (o->soak) {
+			soak_disarm();
+			if (!err)
+				soak_check(&soak, r + 1, f, res);
+		}
+		/* The soak checks after its last round too; a storm leaves
+		 * the modules of its last round loaded. */
+		if (err || (r + 1 == o->rounds && !o->soak))
 			break;
 		/* Stopped here, the modules stay, as after the last round. */
 		if (o->interrupted && o->interrupted()) {
@@ -518,27 +658,23 @@ int storm_run(const struct storm_opts *o, struct storm_result *res)
 			break;
 		}
 		delete_all_modules();
-		if (ktest_baseline_changed(&before, &after)) {
+		changed = ktest_baseline_changed(&before, &after);
+		if (changed) {
 			leaks++;
-			pr_err("storm: round %u left reserved %llu -> %llu bytes, module pages %llu -> %llu, kmalloc objects %llu -> %llu\n",
-			       r + 1,
-			       (unsigned long long)before.percpu_reserved,
-			       (unsigned long long)after.percpu_reserved,
-			       (unsigned long long)before.module_pages,
-			       (unsigned long long)after.module_pages,
-			       (unsigned long long)before.kmalloc_objects,
-			       (unsigned long long)after.kmalloc_objects);
+			storm_report_leak(r + 1, &before, &after, changed);
 		}
 	}
 	if (o->rounds > 1)
 		pr_info("storm: rounds=%u leaked_rounds=%u\n", res->rounds_run,
 			leaks);
+	if (o->soak)
+		storm_soak_report(&soak, res->rounds_run, res->cpus, leaks);
 	storm_last = *res;
 	/* A quiet trace is kept for `trace show`; the next storm reuses it. */
 	if (!o->quiet_trace)
 		module_trace_free();
 	module_set_jitter(0);
-	if (o->loader)
+	if (o->loader || o->soak)
 		loader_generation_switch(was->name);
 	return err;
 }
@@ -557,6 +693,7 @@ int storm_run_requested(void)
 	const struct storm_opts o = {
 		.rounds = (unsigned int)storm_rounds,
 		.jitter_us = (unsigned int)storm_jitter,
+		.soak = storm_soak,
 	};
 	struct storm_result res;
 
