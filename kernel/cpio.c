@@ -160,11 +160,14 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 	if (fields[F_NAMESIZE] > left - CPIO_HEADER_SIZE)
 		return cpio_fail(it, err, "name runs past the end of the archive",
 			    off + CPIO_HEADER_SIZE);
+	/* As Linux's do_name(): the last byte must be the NUL; the name is
+	 * what comes before the first one (more NULs before the last are
+	 * padding GNU cpio and Linux both accept). */
 	name = (const char *)h + CPIO_HEADER_SIZE;
-	if (strnlen(name, fields[F_NAMESIZE]) != fields[F_NAMESIZE] - 1)
+	if (name[fields[F_NAMESIZE] - 1] != '\0')
 		return cpio_fail(it, err, "name is not NUL-terminated at its size",
 			    off + CPIO_HEADER_SIZE);
-	if (fields[F_NAMESIZE] == 1)
+	if (name[0] == '\0')
 		return cpio_fail(it, err, "empty name", off + CPIO_HEADER_SIZE);
 
 	/* The data, after the header and name padded to 4. */
@@ -214,17 +217,39 @@ int cpio_next(struct cpio_iter *it, struct cpio_entry *e,
 	return 1;
 }
 
+/* The first entry before e (in buf's first e->offset bytes) named as e
+ * is: its offset, or SIZE_MAX. */
+static size_t earlier_namesake(const void *buf, const struct cpio_entry *e)
+{
+	struct cpio_iter it;
+	struct cpio_entry o;
+	struct cpio_error err;
+
+	cpio_iter_init(&it, buf, e->offset);
+	while (cpio_next(&it, &o, &err) > 0)
+		if (!strcmp(o.name, e->name))
+			return o.offset;
+	return SIZE_MAX;
+}
+
 int cpio_scan(const void *buf, size_t size, struct cpio_summary *sum,
 	      struct cpio_error *err)
 {
 	struct cpio_iter it;
 	struct cpio_entry e;
+	size_t first;
 	int ret;
 
 	memset(sum, 0, sizeof(*sum));
 	cpio_iter_init(&it, buf, size);
 	while ((ret = cpio_next(&it, &e, err)) > 0) {
 		sum->entries++;
+		first = earlier_namesake(buf, &e);
+		if (first != SIZE_MAX && !sum->duplicates++) {
+			sum->dup_name = e.name;
+			sum->dup_offset = e.offset;
+			sum->dup_first_offset = first;
+		}
 		if (cpio_is_reg(&e)) {
 			sum->files++;
 			sum->file_bytes += e.size;
@@ -246,10 +271,15 @@ int cpio_lookup(const void *buf, size_t size, const char *path,
 	struct cpio_iter it;
 	struct cpio_error err;
 
+	struct cpio_entry cur;
+	int found = 0;
+
 	path = strip_name(path);
 	cpio_iter_init(&it, buf, size);
-	while (cpio_next(&it, e, &err) > 0)
-		if (!strcmp(e->name, path))
-			return 1;
-	return 0;
+	while (cpio_next(&it, &cur, &err) > 0)
+		if (!strcmp(cur.name, path)) {
+			*e = cur;
+			found = 1;
+		}
+	return found;
 }

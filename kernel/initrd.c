@@ -8,8 +8,10 @@
  *
  * The archive is walked once, here, with the pure parser in kernel/cpio.c:
  * either it is whole ("initrd: N files, M bytes", a line scripts read) or
- * the damage is reported with its offset, and the entries before it stay
- * usable.  The boot goes on in every case.  Lookups walk the archive again
+ * the damage is reported, on one line, with its offset, and the entries
+ * before it stay usable.  A name that appears twice is said on one line
+ * too; lookups give the last, as Linux's initramfs (which unpacks each
+ * over the one before) does.  The boot goes on in every case.  Lookups walk the archive again
  * (it holds a handful of files; a table would be kmalloc'd for no gain).
  *
  * Simplification: the archive is read where GRUB left it and never
@@ -52,15 +54,16 @@ void initrd_init(const struct boot_info *bi)
 	initrd_base = phys_to_virt(mod->start);
 
 	if (cpio_scan(initrd_base, size, &sum, &err)) {
-		pr_err("initrd: corrupt archive at offset %zu: %s\n",
-		       err.offset, err.reason);
+		pr_err("initrd: corrupt archive at offset %zu: %s; the %u entries (%u files) before it stay usable\n",
+		       err.offset, err.reason, sum.entries, sum.files);
 		initrd_stats.corrupt = true;
-		if (sum.entries)
-			pr_err("initrd: the %u entries (%u files) before the damage stay usable\n",
-			       sum.entries, sum.files);
 	} else {
 		pr_info("initrd: %u files, %zu bytes\n", sum.files, size);
 	}
+	if (sum.duplicates)
+		pr_warn("initrd: %s is in the archive twice (at offsets %zu and %zu; %u names repeat in all): the last is used, as Linux's initramfs does\n",
+			sum.dup_name, sum.dup_first_offset, sum.dup_offset,
+			sum.duplicates);
 	initrd_stats.valid_len = sum.valid_len;
 	initrd_stats.entries = sum.entries;
 	initrd_stats.files = sum.files;

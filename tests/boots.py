@@ -24,6 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 import params_table  # noqa: E402
 import stormlog  # noqa: E402
+import bad_initrds  # noqa: E402
 from harness import Keys  # noqa: E402
 
 # QEMU exit statuses (include/kernel/power.h): isa-debug-exit writes v,
@@ -352,6 +353,43 @@ def make_initrd_variants(build):
     bad[second:second + 6] = b'07X701'
     badmagic.write_bytes(bytes(bad))
     return truncated, badmagic
+
+
+CORRUPT_INITRD = (r'^initrd: corrupt archive at offset \d+: .+; '
+                  r'the \d+ entries \(\d+ files\) before it stay usable$')
+WHOLE_INITRD = r'^initrd: \d+ files, \d+ bytes$'
+DUP_STORM_CONF = (r'^initrd: etc/storm\.conf is in the archive twice \(at offsets \d+ and \d+; '
+                  r'1 names repeat in all\): the last is used, as Linux\'s initramfs does$')
+
+
+def bad_initrd_boots(build, count):
+    """The first count damaged initrds of tests/bad_initrds.py (ten in
+    make test, 200 in make test-long), a boot each: the one line GNU cpio's verdict calls for, then a normal boot
+    to the end."""
+    out = build / 'test'
+    out.mkdir(parents=True, exist_ok=True)
+    good = (build / 'initrd.cpio').read_bytes()
+    matrix = []
+    for i in range(count):
+        kind, bad = bad_initrds.variant(good, i)
+        path = out / f'bad-initrd-{i:03d}.cpio'
+        path.write_bytes(bad)
+        whole = bad_initrds.gnu_cpio_whole(bad)
+        lines = [WHOLE_INITRD] + ([DUP_STORM_CONF] if kind == 'duplicate' else []) \
+            if whole else [CORRUPT_INITRD]
+
+        def check(log, report, name, lines=lines, kind=kind, whole=whole):
+            said = bad_initrds.initrd_lines(log)
+            ok = len(said) == len(lines) and all(re.match(p, ln) for p, ln in zip(lines, said))
+            report.add(f'{name}: {kind}: GNU cpio reads it {"whole" if whole else "damaged"}; '
+                       f'the kernel says so in {len(lines)} line(s)', ok, f'initrd lines: {said}')
+        expect = [BANNER, POWEROFF]
+        if kind == 'duplicate':
+            # The last etc/storm.conf: hello and percpu_ptr, at 2 CPUs.
+            expect.append(r'^storm: loader=unformed cpus=2 requests=4 loaded=2 eexist=2 ')
+        matrix.append(Boot(f'bad-initrd-{i:03d}', 'poweroff isa_debug_exit', initrd=path,
+                           expect=expect, reject=NO_FAULTS, check=check))
+    return matrix
 
 
 def boots(build, accel='tcg'):
@@ -826,10 +864,10 @@ def boots(build, accel='tcg'):
         Boot('crash-int3-survives', 'poweroff isa_debug_exit crash=int3',
              expect=[r'^crash: int3 returned, #BP count 0 -> 1', POWEROFF]),
     ]
-    return matrix
+    return matrix + bad_initrd_boots(build, 10)
 
 
-def long_boots():
+def long_boots(build):
     """make test-long: what is too slow for make test (with the storm at
     255 CPUs and the bochs boots: tests/run.py)."""
     common = 'poweroff isa_debug_exit'
@@ -844,6 +882,7 @@ def long_boots():
              timeout=1800,
              expect=[soak_line(1000, 8), r'^storm: rounds=1000 leaked_rounds=0$', POWEROFF],
              reject=NO_FAULTS + [r'^storm: round \d+ left ', r'^storm: soak round ']),
+        *bad_initrd_boots(build, 200),
         # QEMU's limit without KVM.
         Boot('smp-255-bios', f'{common} ktest={suites} ktest_cpus=255', smp=255, mem='2G', timeout=600,
              expect=STANDARD + [r'^smp: 255 CPUs online$'], reject=NO_FAULTS, ktap=True),

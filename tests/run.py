@@ -66,7 +66,7 @@ def target_boots(build, which, accel):
         return boots.boots(build, accel) + storm_boots()
     if which == 'long':
         # The storm at QEMU's limit: the same outcomes as at 64.
-        return boots.long_boots() + storm_mode_boots((255,)) + boots.bochs_boots()
+        return boots.long_boots(build) + storm_mode_boots((255,)) + boots.bochs_boots()
     if which == 'bochs':
         return boots.bochs_boots()
     return boots.kvm_boots() + storm_mode_boots(STORM_CPUS, prefix='kvm-')

@@ -76,6 +76,12 @@ struct cpio_summary {
 	unsigned int dirs;
 	size_t valid_len;	/* bytes up to the end of the last good entry */
 	size_t file_bytes;	/* sum of the regular files' sizes */
+	/* Entries whose name an earlier entry has (cpio_lookup() gives the
+	 * last, as Linux's initramfs keeps the last it unpacks), and the
+	 * first such pair: the name and both entries' offsets. */
+	unsigned int duplicates;
+	const char *dup_name;
+	size_t dup_offset, dup_first_offset;
 };
 
 /*
@@ -88,7 +94,8 @@ int cpio_scan(const void *buf, size_t size, struct cpio_summary *sum,
 
 /*
  * Find 'path' (leading "/" or "./" ignored) among the entries in the first
- * 'size' bytes; stops quietly at damage.  1 and *e filled, or 0.
+ * 'size' bytes; stops quietly at damage.  1 and *e filled (the last entry
+ * of that name, when there are several), or 0.
  */
 int cpio_lookup(const void *buf, size_t size, const char *path,
 		struct cpio_entry *e);
