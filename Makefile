@@ -43,11 +43,15 @@ PYTHON		?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyt
 # it), no SSE registers (not saved on interrupts), the kernel code model
 # (everything in the top 2 GiB), frame pointers for backtraces (and no
 # sibling calls: a tail call "jmp" leaves its caller out of the chain).
+# No function's frame may pass 1 KiB of the 16 KiB thread stack
+# (-Wframe-larger-than, an error with -Werror); -fstack-usage writes each
+# function's frame into a .su file beside its object, which
+# tools/stackcheck.py reads for the deepest chains.
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
-	-fno-stack-protector -fno-common \
+	-fno-stack-protector -fno-common -fstack-usage -Wframe-larger-than=1024 \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-Iinclude -MMD -MP
 ifneq ($(findstring clang,$(CC)),)

@@ -43,7 +43,7 @@
 #include <kernel/traps.h>
 
 #define LOG_BUF_SIZE	PRINTK_LOG_BUF_SIZE
-#define PRINTK_MAX	1024
+#define PRINTK_MAX	512
 
 int console_loglevel = 7;	/* show everything but pr_debug by default */
 

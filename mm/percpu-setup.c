@@ -74,7 +74,8 @@ void setup_per_cpu_areas(unsigned int nr_possible)
 	struct pcpu_layout *l = &pcpu_first_chunk_layout;
 	size_t template_size = (size_t)(__per_cpu_end - __per_cpu_start);
 	unsigned int nr = nr_possible, cpu;
-	void *blocks[NR_CPUS];
+	/* Once, at boot, on the BSP: not 2 KiB of its stack. */
+	static void *blocks[NR_CPUS];
 	unsigned long flags, base;
 
 	if (nr == 0 || nr > NR_CPUS) {

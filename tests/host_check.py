@@ -489,6 +489,37 @@ def fuzz_short(build, report, seconds=10):
                rc == 0 and not timed_out and runs > 0, tail or f'status {rc}')
 
 
+# ---- stack depth: tools/stackcheck.py over the kernel's .su files --------
+
+def stack_tests(build, report):
+    """No kernel function's frame over 1 KiB (the compiler refuses one
+    already: -Wframe-larger-than=1024), the deepest chains of the module
+    loader named with their totals, and the deepest thread chain plus the
+    deepest interrupt on top of it inside the 16 KiB thread stack.  And
+    that the check fails on a frame too large (a made-up .su file)."""
+    tool = str(ROOT / 'tools/stackcheck.py')
+    rc, out, _ = run([sys.executable, tool, str(build)], 120)
+    report.add('stack: no kernel function has a frame over 1024 bytes (tools/stackcheck.py)',
+               rc == 0 and 'FAIL' not in out, out.strip()[-400:])
+    totals = {m.group(1): int(m.group(2)) for m in
+              re.finditer(r'^stack: deepest chain from (\w+).*?: (\d+) bytes of', out, re.M)}
+    threads = [totals.get(r, 0) for r in ('storm_worker', 'monitor_thread', 'load_module')]
+    irq = totals.get('trap_dispatch', 0)
+    report.add(f'stack: the deepest loader chain ({max(threads)} bytes) and an interrupt on top '
+               f'({irq} bytes) fit the 16384-byte thread stack',
+               all(threads) and irq and max(threads) + irq < 16384, out.strip()[-600:])
+    with tempfile.TemporaryDirectory(prefix='stackcheck-') as tmp:
+        fake = pathlib.Path(tmp)
+        (fake / 'kernel.elf').symlink_to(build / 'kernel.elf')
+        (fake / 'big.su').write_text('kernel/big.c:1:6:big_frame\t2048\tstatic\n'
+                                     'kernel/big.c:9:6:alloca_user\t64\tdynamic\n')
+        rc, out, _ = run([sys.executable, tool, tmp], 120)
+        report.add('stack: stackcheck fails on a 2048-byte frame and an unbounded dynamic one',
+                   rc == 1 and 'big_frame (kernel/big.c:1) has a frame of 2048 bytes' in out and
+                   'alloca_user (kernel/big.c:9) has an unbounded dynamic frame' in out,
+                   out.strip()[-300:])
+
+
 if __name__ == '__main__':
     r = Report()
     build = (ROOT / (sys.argv[1] if len(sys.argv) > 1 else 'build')).resolve()
@@ -496,5 +527,6 @@ if __name__ == '__main__':
     kocheck_tests(build, r)
     kocheck_explain_tests(build, r)
     acpicheck_tests(build, r)
+    stack_tests(build, r)
     fuzz_short(build, r)
     sys.exit(r.summary())

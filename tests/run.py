@@ -134,6 +134,7 @@ def main():
         host_check.kocheck_tests(build, report)
         host_check.kocheck_explain_tests(build, report)
         host_check.acpicheck_tests(build, report)
+        host_check.stack_tests(build, report)
         # Without the corpus, acpicheck_tests' one skip has said so.
         if acpi_check.CORPUS.is_dir():
             acpi_check.check(build, report)

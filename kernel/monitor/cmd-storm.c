@@ -107,7 +107,8 @@ static int storm_failed(int err)
 /* One row per generation, the storm line's figures in columns. */
 static int storm_compare(int argc, char **argv)
 {
-	struct storm_result res[8];
+	/* The monitor runs one command at a time: not 1 KiB of stack. */
+	static struct storm_result res[8];
 	unsigned int n = 0;
 	struct storm_opts o;
 	int err;

@@ -65,10 +65,21 @@ static bool cpu_quiescent_since(unsigned int cpu, unsigned long snap)
 			       __ATOMIC_SEQ_CST);
 }
 
+/*
+ * The CPUs are waited for a batch at a time, each batch's counters read
+ * when its wait begins: a quiescent state after any moment since
+ * synchronize_rcu() was called ends the readers that CPU had then, so a
+ * later batch may take its snapshot later.  A batch of 64 keeps the
+ * snapshot to 512 bytes of the caller's stack (all NR_CPUS at once was
+ * 2 KiB, and the module loader calls this deep in its unwind), with no
+ * allocation that could fail; the batches' waits overlap in time with
+ * the other CPUs' quiescent states, so 255 CPUs cost about as much as 64.
+ */
+#define RCU_BATCH	64
+
 void synchronize_rcu(void)
 {
-	/* 2 KiB of a 16 KiB stack: no allocation that could fail. */
-	unsigned long snapshot[NR_CPUS], start = jiffies, warned_at = jiffies;
+	unsigned long snapshot[RCU_BATCH], start = jiffies, warned_at = jiffies;
 	unsigned int cpu, self = smp_processor_id();
 	bool done;
 
@@ -76,27 +87,33 @@ void synchronize_rcu(void)
 	if (rcu_read_lock_held())
 		pr_err("BUG: synchronize_rcu() inside an RCU read-side section on CPU#%u\n",
 		       self);
-	for_each_online_cpu(cpu)
-		snapshot[cpu] = __atomic_load_n(per_cpu_ptr(&rcu_qs_count, cpu),
-						__ATOMIC_SEQ_CST);
-	for (;;) {
-		done = true;
-		for_each_online_cpu(cpu) {
-			if (cpu == self || cpu_quiescent_since(cpu, snapshot[cpu]))
-				continue;
-			done = false;
-			if (jiffies - warned_at >= RCU_STALL_JIFFIES) {
-				__atomic_fetch_add(&stall_warnings, 1,
-						   __ATOMIC_RELAXED);
-				pr_err("rcu: INFO: rcu_sched detected stalls on CPUs/tasks: { %u } (t=%lu jiffies)\n",
-				       cpu, jiffies - start);
-				warned_at = jiffies;
+	for (unsigned int base = 0; base < nr_cpu_ids; base += RCU_BATCH) {
+		unsigned int end = base + RCU_BATCH < nr_cpu_ids ? base + RCU_BATCH : nr_cpu_ids;
+
+		for (cpu = base; cpu < end; cpu++)
+			if (cpu_online(cpu))
+				snapshot[cpu - base] = __atomic_load_n(per_cpu_ptr(&rcu_qs_count, cpu),
+								       __ATOMIC_SEQ_CST);
+		for (;;) {
+			done = true;
+			for (cpu = base; cpu < end; cpu++) {
+				if (!cpu_online(cpu) || cpu == self ||
+				    cpu_quiescent_since(cpu, snapshot[cpu - base]))
+					continue;
+				done = false;
+				if (jiffies - warned_at >= RCU_STALL_JIFFIES) {
+					__atomic_fetch_add(&stall_warnings, 1,
+							   __ATOMIC_RELAXED);
+					pr_err("rcu: INFO: rcu_sched detected stalls on CPUs/tasks: { %u } (t=%lu jiffies)\n",
+					       cpu, jiffies - start);
+					warned_at = jiffies;
+				}
+				break;
 			}
-			break;
+			if (done)
+				break;
+			schedule_timeout_uninterruptible(1);
 		}
-		if (done)
-			break;
-		schedule_timeout_uninterruptible(1);
 	}
 	__atomic_fetch_add(&grace_periods, 1, __ATOMIC_RELAXED);
 }
