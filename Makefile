@@ -307,7 +307,8 @@ $(O)/host/%: tests/host/%.c
 # carries them for the suite module_hostile (docs/modules.md).
 
 KOCHECK		:= $(O)/host/kocheck
-KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c tools/kocheck/explain.c
+KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c tools/kocheck/explain.c \
+		   tools/kocheck/dump.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
 		   include/kernel/module_elf.h include/kernel/elf.h \
 		   include/kernel/module.h include/kernel/mm.h
