@@ -242,7 +242,8 @@ def linker_script(man):
 
 class Result:
     """One module's outcome: state is 'same', 'different', 'both refused'
-    (the loader and ld refuse it) or 'not comparable' (reason says why)."""
+    (the loader and ld refuse it), 'not comparable' (reason says why) or
+    'error' (kocheck failed otherwise: a crash, a sanitizer's report)."""
 
     def __init__(self, label):
         self.label = label
@@ -253,6 +254,7 @@ class Result:
         self.types = collections.Counter()
         self.unsupported = collections.Counter()
         self.differences = []
+        self.where = collections.Counter()      # (type, target section): relocations
 
     def differ(self, what):
         self.state = 'different'
@@ -325,26 +327,28 @@ def oracle(label, work, ld='ld'):
         r.differ(f'kocheck counted {counted} relocations in the loaded sections, the file has {found}')
     compare(r, man, work, data, secs, rels, (work / 'ld.elf').read_bytes())
     r.relocations = sum(n for t, n in man.types.items() if t != 0)
+    r.where = collections.Counter((t, secs[index].name) for index, v in rels.items()
+                                  for _, t, _, _ in v)
     return r
 
 
 def compare(r, man, work, data, secs, rels, linked):
     """Each loaded section of ld's output against the loader's bytes."""
     regions = {name: (addr, (work / f).read_bytes()) for name, (addr, _, f) in man.regions.items()}
-    out = {s.name: (s, linked) for s in sections(linked)}
+    out = {s.name: s for s in sections(linked)}
     wanted = set()
     names = None
     for index, region, addr, size, sh_type, name in man.sections:
         key = f'.mko.{index}'
         wanted.add(key)
         base, image = regions[region]
-        mine = image[addr - base:addr - base + size] if sh_type != SHT_NOBITS else bytes(size)
+        mine = image[addr - base:addr - base + size]
         if size == 0:
             continue
         if key not in out:
             r.differ(f'{name}: not in ld\'s output')
             continue
-        s, _ = out[key]
+        s = out[key]
         if (s.addr, s.size) != (addr, size):
             r.differ(f'{name}: ld put {s.size} bytes at {s.addr:#x}, the loader {size} at {addr:#x}')
             continue
@@ -384,8 +388,8 @@ def differences(mine, theirs, rels, names):
             j = i
             while j < len(mine) and mine[j] != theirs[j] and j not in covered:
                 j += 1
-            out.append(f'{i:#x}: no relocation, {j - i} bytes: loader {mine[i:j][:16].hex()}, '
-                       f'ld {theirs[i:j][:16].hex()}')
+            out.append(f'{i:#x}: no relocation, {j - i} byte{"s" if j - i > 1 else ""}: '
+                       f'loader {mine[i:j][:16].hex()}, ld {theirs[i:j][:16].hex()}')
             i = j
         else:
             i += 1
@@ -411,6 +415,8 @@ class Totals:
         compared = self.of('same') + self.of('different')
         types = sum((r.types for r in compared), collections.Counter())
         unsupported = sum((r.unsupported for r in compared), collections.Counter())
+        where = sum((r.where for r in compared), collections.Counter())
+        with_type = collections.Counter(t for r in compared for t in r.types)
         with_unsupported = collections.Counter(t for r in compared for t in r.unsupported)
         return {
             'modules': len(compared),
@@ -418,6 +424,12 @@ class Totals:
             'bytes': sum(r.bytes for r in compared),
             'differences': sum(len(r.differences) for r in self.results),
             'types': {type_name(t): n for t, n in sorted(types.items())},
+            # Per type: in how many modules, and the sections it patches
+            # most (unsupported types appear as R_X86_64_NONE here).
+            'type_use': {type_name(t): {
+                'modules': with_type[t],
+                'sections': dict(sorted(((sec, n) for (u, sec), n in where.items() if u == t),
+                                        key=lambda x: -x[1])[:5])} for t in sorted(types)},
             'unsupported': {type_name(t): {'relocations': n, 'modules': with_unsupported[t]}
                             for t, n in sorted(unsupported.items())},
             'both_refused': len(self.of('both refused')),
@@ -426,7 +438,8 @@ class Totals:
             'seconds': round(time.monotonic() - self.start, 1),
         }
 
-    def summary(self):
+    def summary(self, seconds=True):
+        """The closing line; with seconds, the time the run took."""
         f = self.figures()
         unsupported = ', '.join(f'{t} {v["relocations"]} (in {v["modules"]} module'
                                 f'{"s" if v["modules"] != 1 else ""})'
@@ -440,7 +453,7 @@ class Totals:
             line += f'; not comparable: {f["not_comparable"]}'
         if f['errors']:
             line += f'; errors: {f["errors"]}'
-        return line + f'; {f["seconds"]} s'
+        return line + (f'; {f["seconds"]} s' if seconds else '')
 
     def report(self, out=sys.stdout, verbose=False):
         """Every difference, every module not compared, the figures."""
@@ -449,13 +462,12 @@ class Totals:
                 print(f'reloc-oracle: DIFFERENCE {r.label} {d}', file=out)
             if r.state == 'error' or (verbose and r.state in ('not comparable', 'both refused')):
                 print(f'reloc-oracle: {r.state}: {r.label}: {r.reason}', file=out)
-        types = self.figures()['types']
-        print('reloc-oracle: relocation types: ' +
-              (', '.join(f'{t} {n}' for t, n in types.items()) or 'none'), file=out)
+        types = ', '.join(f'{t} {n}' for t, n in self.figures()['types'].items()) or 'none'
+        print(f'reloc-oracle: relocation types: {types}', file=out)
         print(self.summary(), file=out, flush=True)
 
 
-def check_all(items, kocheck, opts, work, jobs, keep=False, totals=None):
+def check_all(items, kocheck, opts, work, jobs, keep=False, totals=None, ld='ld'):
     """items: (path, label) pairs, or (bytes, label) to be written first;
     jobs of them at once.  Returns the Totals."""
     totals = totals or Totals()
@@ -468,7 +480,7 @@ def check_all(items, kocheck, opts, work, jobs, keep=False, totals=None):
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / 'module.ko').write_bytes(item)
                 item = folder / 'module.ko'
-            r = check_module(item, label, kocheck, opts, folder / 'dump')
+            r = check_module(item, label, kocheck, opts, folder / 'dump', ld)
             totals.add(r)
             if not keep and r.state != 'different' and r.state != 'error':
                 shutil.rmtree(folder, ignore_errors=True)
@@ -487,6 +499,12 @@ def check_all(items, kocheck, opts, work, jobs, keep=False, totals=None):
     return totals
 
 
+def sample_modules(deb):
+    """(path, name) of SAMPLE's modules, unpacked beside deb once."""
+    paths = debfetch.unpacked(deb, {m: '/' + re.escape(m) + r'(\.\w+)?$' for m in SAMPLE})
+    return [(paths[m], m) for m in SAMPLE]
+
+
 def linux_modules(build, sample):
     """(bytes or path, label) of the linux-image package's modules: all,
     streamed from the package, or the sample, unpacked once beside it."""
@@ -494,8 +512,7 @@ def linux_modules(build, sample):
     name, version, deb = debfetch.fetch(debfetch.META_PACKAGE, cache)
     print(f'reloc-oracle: {name} {version}', flush=True)
     if sample:
-        paths = debfetch.unpacked(deb, {m: '/' + re.escape(m) + r'(\.\w+)?$' for m in SAMPLE})
-        return [(paths[m], m) for m in SAMPLE]
+        return sample_modules(deb)
     return ((data, re.sub(r'^\./lib/modules/[^/]+/kernel/', '', path))
             for path, data in debfetch.members(deb, MODULE_PATH))
 
@@ -511,6 +528,7 @@ def main(argv=None):
     ap.add_argument('--linux', action='store_true',
                     help="every module of Debian's linux-image package (fetched)")
     ap.add_argument('--sample', action='store_true', help='with --linux: only a dozen')
+    ap.add_argument('--ld', default='ld', help='the GNU ld to run (ld)')
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--keep', action='store_true', help='keep every module\'s work folder')
     ap.add_argument('--json', metavar='FILE', help='write the figures as JSON')
@@ -523,7 +541,7 @@ def main(argv=None):
         print(f'reloc-oracle: {kocheck} not built (make {kocheck.relative_to(ROOT)})'
               if kocheck.is_relative_to(ROOT) else f'reloc-oracle: no {kocheck}', file=sys.stderr)
         return 2
-    if not shutil.which('ld'):
+    if not shutil.which(args.ld):
         print('reloc-oracle: no GNU ld (apt-get install binutils)', file=sys.stderr)
         return 2
     opts = args.opts.split()
@@ -534,7 +552,7 @@ def main(argv=None):
     try:
         items = linux_modules(build, args.sample) if args.linux else \
             [(f.resolve(), str(f)) for f in args.files]
-        totals = check_all(items, kocheck.resolve(), opts, work, args.jobs, args.keep)
+        totals = check_all(items, kocheck.resolve(), opts, work, args.jobs, args.keep, ld=args.ld)
     except debfetch.Failure as e:
         print(f'reloc-oracle: {e}', file=sys.stderr)
         return 2
