@@ -82,7 +82,7 @@ HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
 	test-long test-bochs test-kvm deps-bochs fuzz bench bench-smp trace compare monitor \
-	check-format compare-linux
+	check-format compare-linux test-real
 
 all: iso
 
@@ -92,7 +92,10 @@ help:
 	@echo '  make test       host unit tests and QEMU boot tests; ends "N passed, N failed"'
 	@echo '  make test-host  only the host unit tests (ASan/UBSan)'
 	@echo '  make test-qemu  only the QEMU boot tests'
-	@echo '  make test-long  slow boots: 255 CPUs, bochs with an x2APIC, Linux beside ours'
+	@echo '  make test-long  slow boots: 255 CPUs, bochs with an x2APIC, Linux beside ours;'
+	@echo '                  and make test-real'
+	@echo '  make test-real  the loader relocates every module of Debian'"'"'s linux-image'
+	@echo '                  (fetched) as GNU ld does, byte for byte (tools/ldoracle.py)'
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make test-kvm   SMP, x2APIC and storm boots under KVM (skipped where KVM fails)'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
@@ -381,10 +384,21 @@ test: deps
 	$(Q)$(PYTHON) tests/run.py --build $(O) --accel $(call accel,tcg)
 
 # Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs
-# with an x2APIC (which QEMU's TCG lacks).
+# with an x2APIC (which QEMU's TCG lacks); and test-real's oracle.
 test-long: deps-bochs
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(KOCHECK)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --long --accel $(call accel,tcg)
+
+# The relocation oracle over every module of Debian's linux-image (about
+# 4,000; fetched with apt-get download into $(O)/compare-linux/debs/ and
+# read from the package): GNU ld links each one at the addresses kocheck
+# --dump gave it, and every loaded byte must be the loader's
+# (tools/ldoracle.py, tests/oracle_check.py).  make test runs it over the
+# built and hostile modules, and a dozen of Debian's when the package is
+# there.
+test-real: deps
+	$(Q)$(MAKE) --no-print-directory $(KOCHECK)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --real
 
 test-bochs: deps-bochs
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
