@@ -119,26 +119,34 @@ def rename(data, index, like):
 
 def same_names(build, kocheck, report):
     """Two loaded sections of one name: a linker script could not tell
-    them apart; the oracle's renamed copy can."""
+    them apart; the oracle's renamed copy can.  The second read-only
+    section of kvm_intel.ko (.rodata.str1.1 from gcc, __param from clang)
+    is given the first one's name."""
     ko = build / 'modules' / 'kvm_intel.ko'
     if not ko.exists():
         report.add('reloc-oracle: two sections of one name', False, f'no {ko}')
         return
     data = ko.read_bytes()
-    secs = {s.name: s.index for s in ldoracle.sections(data)}
+    readonly = [s for s in ldoracle.sections(data) if s.flags & 0x7 == ldoracle.SHF_ALLOC and
+                s.name != '.modinfo' and s.size]
+    if len(readonly) < 2:
+        report.add('reloc-oracle: two sections of one name', False,
+                   f'{ko.name} has {len(readonly)} read-only sections, not two')
+        return
+    first, second = readonly[:2]
     work = build / 'reloc-oracle' / 'test-names'
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    twin = work / 'kvm_intel-two-rodata.ko'
-    twin.write_bytes(rename(data, secs['.rodata.str1.8'], secs['.rodata']))
+    twin = work / 'kvm_intel-twins.ko'
+    twin.write_bytes(rename(data, second.index, first.index))
     r = ldoracle.check_module(twin, twin.name, kocheck, ['--resolve-any'], work / 'dump')
     man = ldoracle.Manifest((work / 'dump' / 'manifest').read_text()) \
         if (work / 'dump' / 'manifest').exists() else None
-    twins = [s for s in man.sections if s[5] == '.rodata'] if man else []
-    report.add('reloc-oracle: kvm_intel.ko with .rodata.str1.8 renamed .rodata: two loaded '
+    twins = [s for s in man.sections if s[5] == first.name] if man else []
+    report.add(f'reloc-oracle: kvm_intel.ko with {second.name} renamed {first.name}: two loaded '
                f'sections of one name, each compared ({r.bytes} bytes, {r.relocations} relocations)',
                r.state == 'same' and len(twins) == 2 and r.relocations > 0,
-               f'{r.state}: {r.reason} {r.differences[:2]}, {len(twins)} sections named .rodata')
+               f'{r.state}: {r.reason} {r.differences[:2]}, {len(twins)} sections named {first.name}')
 
 
 def tampered(build, kocheck, report):
