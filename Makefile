@@ -86,7 +86,7 @@ HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
 	test-long test-bochs test-kvm deps-bochs fuzz bench bench-smp trace compare monitor \
-	check-format compare-linux
+	check-format compare-linux test-real
 
 all: iso
 
@@ -97,7 +97,9 @@ help:
 	@echo '  make test-host  only the host unit tests (ASan/UBSan)'
 	@echo '  make test-qemu  only the QEMU boot tests'
 	@echo '  make test-long  slow boots: 255 CPUs, bochs with an x2APIC, Linux beside ours,'
-	@echo '                  a 1000-round storm soak, 200 damaged initrds'
+	@echo '                  a 1000-round storm soak, 200 damaged initrds; and make test-real'
+	@echo '  make test-real  the loader relocates every module of Debian'"'"'s linux-image'
+	@echo '                  (fetched) as GNU ld does, byte for byte (tools/ldoracle.py)'
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make test-kvm   SMP, x2APIC and storm boots under KVM (skipped where KVM fails)'
 	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
@@ -312,7 +314,8 @@ $(O)/host/%: tests/host/%.c
 # carries them for the suite module_hostile (docs/modules.md).
 
 KOCHECK		:= $(O)/host/kocheck
-KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c tools/kocheck/explain.c
+KOCHECK_SRCS	:= tools/kocheck/main.c tools/kocheck/kocheck.c tools/kocheck/explain.c \
+		   tools/kocheck/dump.c
 MODULE_CORE	:= kernel/module/elf.c kernel/module/reloc.c \
 		   include/kernel/module_elf.h include/kernel/elf.h \
 		   include/kernel/module.h include/kernel/mm.h
@@ -385,10 +388,21 @@ test: deps
 	$(Q)$(PYTHON) tests/run.py --build $(O) --accel $(call accel,tcg)
 
 # Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs
-# with an x2APIC (which QEMU's TCG lacks).
+# with an x2APIC (which QEMU's TCG lacks); and test-real's oracle.
 test-long: deps-bochs
-	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)
+	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(KOCHECK)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --long --accel $(call accel,tcg)
+
+# The relocation oracle over every module of Debian's linux-image (about
+# 4,000; fetched with apt-get download into $(O)/compare-linux/debs/ and
+# read from the package): GNU ld links each one at the addresses kocheck
+# --dump gave it, and every loaded byte must be the loader's
+# (tools/ldoracle.py, tests/oracle_check.py).  make test runs it over the
+# built and hostile modules, and a dozen of Debian's when the package is
+# there.
+test-real: deps
+	$(Q)$(MAKE) --no-print-directory $(KOCHECK)
+	$(Q)$(PYTHON) tests/run.py --build $(O) --real
 
 test-bochs: deps-bochs
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD)

@@ -118,6 +118,7 @@ BUILD_OUTPUTS = {
     r'build/clang(/.*)?': 'tests/clang_check.py',
     r'build/compare/.*': 'tools/compare.py',
     r'build/compare-linux(/.*)?': 'tools/compare-linux.py',
+    r'build/reloc-oracle(/.*)?': 'tools/ldoracle.py',
 }
 EXTENSIONS = ('c', 'h', 'asm', 'inc', 'py', 'sh', 'md', 'ld', 'cfg', 'conf',
               'ko', 'o', 'elf', 'cpio', 'iso', 'svg', 'png', 'log', 'txt',

@@ -6,6 +6,10 @@ It runs, and counts as one test each:
     ASan and UBSan), read as TAP; kocheck over the hostile modules;
     acpicheck over real machines' ACPI tables and hostile ones; a short
     fuzzing run (tests/host_check.py);
+  * the relocation oracle: GNU ld links the built and hostile modules
+    (and a dozen of Debian's, when its package is cached) at the
+    addresses the loader gave them, and every loaded byte must be the
+    loader's (tests/oracle_check.py, tools/ldoracle.py);
   * acpicheck's reading of every corpus machine against ACPICA's iasl
     (tests/acpi_check.py; skipped without ../shared/acpi-corpus);
   * the kernel and modules build with clang, warning-free (gcc built
@@ -24,7 +28,9 @@ It runs, and counts as one test each:
   * the storm under every loader generation and CPU count, and what its
     figures must show across them (tests/storm_checks.py);
   * with --long only: Debian's Linux 6.1 beside ours at 8 CPUs, the same
-    outcomes of the kvm storm (tests/linux_check.py; it fetches packages).
+    outcomes of the kvm storm (tests/linux_check.py; it fetches packages);
+    and, as --real alone (make test-real), the relocation oracle over
+    every module of Debian's linux-image package (fetched).
   * the README and every docs/*.md against the code: paths, functions
     and symbols, make targets and variables, command-line keys, quoted
     kernel output (tests/docs_check.py; last, so that the serial logs of
@@ -54,6 +60,7 @@ import docs_check  # noqa: E402
 import host_check  # noqa: E402
 import linux_check  # noqa: E402
 import modules_check  # noqa: E402
+import oracle_check  # noqa: E402
 import tools_check  # noqa: E402
 from harness import Report, kvm_verdicts, run_boot, skip_boot  # noqa: E402
 from storm_checks import STORM_CPUS, storm_boots, storm_checks, storm_mode_boots  # noqa: E402
@@ -80,8 +87,10 @@ def qemu_tests(build, report, jobs, which, only=None, accel='tcg'):
     chosen = target_boots(build, which, accel)
     if only:
         chosen = [b for b in chosen if re.search(only, b.name)]
-        # make test-long's Linux comparison is no boot of this list.
-        if not chosen and not (which == 'long' and re.search(only, 'linux-compare')):
+        # make test-long's Linux comparison and relocation oracle are no
+        # boots of this list.
+        if not chosen and not (which == 'long' and (re.search(only, 'linux-compare') or
+                                                    re.search(only, 'reloc-oracle'))):
             report.add(f'qemu: boots matching /{only}/', False, 'none')
     verdicts = {}
     if which == 'kvm':
@@ -107,6 +116,8 @@ def main():
     ap.add_argument('--qemu-only', action='store_true')
     ap.add_argument('--long', action='store_true', help='the slow boots (255 CPUs, bochs)')
     ap.add_argument('--bochs', action='store_true', help='only the bochs x2APIC boots')
+    ap.add_argument('--real', action='store_true',
+                    help="only the relocation oracle over every module of Debian's linux-image")
     ap.add_argument('--kvm', action='store_true',
                     help='the KVM boots (make test-kvm): skipped where KVM cannot run them')
     ap.add_argument('--accel', default='tcg', choices=('tcg', 'kvm', 'auto'),
@@ -118,11 +129,16 @@ def main():
     build = (ROOT / args.build).resolve()
 
     report = Report()
+    if args.real:
+        oracle_check.check_real(build, report)
+        return report.summary()
     if args.long or args.bochs or args.kvm:
         which = 'long' if args.long else 'bochs' if args.bochs else 'kvm'
         ran = qemu_tests(build, report, args.jobs, which, args.boots, args.accel)
         if args.long and (not args.boots or re.search(args.boots, 'linux-compare')):
             linux_check.check(build, report)
+        if args.long and (not args.boots or re.search(args.boots, 'reloc-oracle')):
+            oracle_check.check_real(build, report)
         if args.kvm and (not args.boots or re.search(args.boots, 'kvm-storm-')):
             if ran:
                 storm_checks(build, report, prefix='kvm-')
@@ -133,6 +149,7 @@ def main():
         host_check.host_tests(build, report)
         host_check.kocheck_tests(build, report)
         host_check.kocheck_explain_tests(build, report)
+        oracle_check.check(build, report)
         host_check.acpicheck_tests(build, report)
         host_check.stack_tests(build, report)
         # Without the corpus, acpicheck_tests' one skip has said so.

@@ -6,7 +6,7 @@ Linux's side.  Debian's own kernel package (the one the metapackage
 linux-image-amd64 names in apt's lists: Debian 12's Linux 6.1) and
 busybox-static are fetched with `apt-get download` into a cache,
 BUILD/compare-linux/debs/ (nothing is committed; a package already there
-is not fetched again).  From them: vmlinuz, kvm.ko and irqbypass.ko
+is not fetched again; tools/debfetch.py, which make test-real shares).  From them: vmlinuz, kvm.ko and irqbypass.ko
 (kvm.ko's one dependency), and busybox.  A tiny initramfs (cpio, newc;
 written here, so that /dev/console needs no mknod) holds busybox, the
 two modules and an init script that
@@ -45,31 +45,24 @@ Exit status: 0 when every boot gave its figures, 1 otherwise (a missing
 package or a failed download is one line saying so, and status 1).
 """
 import argparse
-import gzip
 import io
 import json
-import lzma
 import os
 import pathlib
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import tarfile
-import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / 'tools'))
 sys.path.insert(0, str(ROOT / 'tests'))
 import stormlog  # noqa: E402
+from debfetch import META_PACKAGE, Failure, fetch, run, unpacked  # noqa: E402
 from boots import boot_timeout  # noqa: E402
 
-META_PACKAGE = 'linux-image-amd64'
 BUSYBOX_PACKAGE = 'busybox-static'
 OURS_CMDLINE = 'poweroff isa_debug_exit loader=unformed storm=kvm'
 LINUX_APPEND = 'console=ttyS0 quiet panic=-1'
-FETCH_TIMEOUT = 600         # seconds for one apt-get download
 PERCPU_LINE = re.compile(r'percpu: Embedded \d+ pages/cpu s\d+ r(\d+) d\d+ u\d+')
 SUMMARY_LINE = re.compile(r'compare-linux: (cpus=\d+(?: \S+=\S+)*)\s*$', re.M)
 
@@ -79,102 +72,6 @@ def linux_timeout(cpus):
     CPUs on two host cores, but with the cores shared by other work one
     boot took 365 s; this leaves room for that."""
     return 180 + 8 * cpus
-
-
-class Failure(Exception):
-    """One line for the user, and exit status 1."""
-
-
-def run(cmd, timeout, **kw):
-    """cmd under a time bound, in a session of its own: on expiry its
-    whole process group is killed (run-qemu.sh and its QEMU).  Returns
-    (status or None on timeout, output, seconds)."""
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL, start_new_session=True, **kw)
-    try:
-        out, _ = p.communicate(timeout=timeout)
-        status = p.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        out, _ = p.communicate()
-        status = None
-    return status, (out or b'').decode(errors='replace'), time.monotonic() - start
-
-
-# ---- the packages ------------------------------------------------------
-
-def apt_query(args):
-    status, out, _ = run(['apt-cache'] + args, 60)
-    return out if status == 0 else ''
-
-
-def candidate(package):
-    """(name, version) of what apt-get download would fetch for package;
-    a metapackage is followed to the package it depends on."""
-    name = package
-    if package == META_PACKAGE:
-        m = re.search(r'Depends: (linux-image-\S+)', apt_query(['depends', package]))
-        if not m:
-            raise Failure(f'no package {package} in apt\'s lists (run apt-get update)')
-        name = m.group(1)
-    m = re.search(r'^Version: (\S+)', apt_query(['show', '--no-all-versions', name]), re.M)
-    if not m:
-        raise Failure(f'no package {name} in apt\'s lists (run apt-get update)')
-    return name, m.group(1)
-
-
-def fetch(package, cache):
-    """The .deb of package's candidate in cache, downloaded unless there."""
-    name, version = candidate(package)
-    deb = cache / f'{name}_{version.replace(":", "%3a")}_amd64.deb'
-    if deb.exists():
-        return name, version, deb
-    cache.mkdir(parents=True, exist_ok=True)
-    print(f'  APT     {name} {version} > {deb}', flush=True)
-    status, out, _ = run(['apt-get', 'download', f'{name}={version}'], FETCH_TIMEOUT, cwd=cache)
-    if status != 0 or not deb.exists():
-        errors = [line for line in out.splitlines() if line.startswith('E:')]
-        why = (errors or out.strip().splitlines() or ['no output'])[-1]
-        if status is None:
-            why = f'timed out after {FETCH_TIMEOUT} s'
-        raise Failure(f'apt-get download {name}={version} failed: {why}')
-    return name, version, deb
-
-
-def decompressed(name, data):
-    """A module as insmod reads it: Debian may ship .ko.xz, .ko.zst or
-    .ko.gz, and busybox's insmod reads none of them."""
-    if name.endswith('.xz'):
-        return lzma.decompress(data)
-    if name.endswith('.gz'):
-        return gzip.decompress(data)
-    if name.endswith('.zst'):
-        p = subprocess.run(['zstd', '-dc'], input=data, capture_output=True, timeout=60)
-        if p.returncode != 0:
-            raise Failure(f'zstd -d {name} failed (apt-get install zstd)')
-        return p.stdout
-    return data
-
-
-def extract(deb, wanted):
-    """{key: bytes} of the members of deb's data whose paths match
-    wanted's regexes ({key: regex}), read from `dpkg-deb --fsys-tarfile`."""
-    p = subprocess.Popen(['dpkg-deb', '--fsys-tarfile', str(deb)], stdout=subprocess.PIPE)
-    found = {}
-    try:
-        with tarfile.open(fileobj=p.stdout, mode='r|') as tar:
-            for member in tar:
-                for key, pattern in wanted.items():
-                    if member.isfile() and key not in found and re.search(pattern, member.name):
-                        found[key] = decompressed(member.name, tar.extractfile(member).read())
-    finally:
-        p.stdout.close()
-        p.wait(timeout=60)
-    missing = sorted(set(wanted) - set(found))
-    if missing:
-        raise Failure(f'{deb.name} has no {", ".join(missing)}')
-    return found
 
 
 # ---- Linux's initramfs ---------------------------------------------------
@@ -262,20 +159,6 @@ def linux_initramfs(busybox, irqbypass, kvm):
     return newc(entries)
 
 
-def unpacked(deb, wanted):
-    """extract()'s files, kept beside deb in a folder of its name, so that
-    the next run does not read the package again."""
-    keep = deb.with_suffix('.files')
-    paths = {key: keep / key for key in wanted}
-    if not all(p.exists() for p in paths.values()):
-        files = extract(deb, wanted)
-        keep.mkdir(exist_ok=True)
-        for key, data in files.items():
-            (keep / f'{key}.tmp').write_bytes(data)
-            (keep / f'{key}.tmp').rename(paths[key])
-    return {key: p.read_bytes() for key, p in paths.items()}
-
-
 def prepare_linux(build, out):
     """vmlinuz and the initramfs, from the cached packages; returns
     (vmlinuz path, initramfs path, a description of the kernel, its
@@ -283,12 +166,12 @@ def prepare_linux(build, out):
     cache = build / 'compare-linux' / 'debs'
     name, version, deb = fetch(META_PACKAGE, cache)
     _, _, bb_deb = fetch(BUSYBOX_PACKAGE, cache)
-    files = unpacked(deb, {
+    files = {key: path.read_bytes() for key, path in unpacked(deb, {
         'vmlinuz': r'^\./boot/vmlinuz-',
         'kvm.ko': r'/kernel/arch/x86/kvm/kvm\.ko(\.\w+)?$',
         'irqbypass.ko': r'/kernel/virt/lib/irqbypass\.ko(\.\w+)?$',
-    })
-    busybox = unpacked(bb_deb, {'busybox': r'^\./bin/busybox$'})['busybox']
+    }).items()}
+    busybox = unpacked(bb_deb, {'busybox': r'^\./bin/busybox$'})['busybox'].read_bytes()
     vmlinuz = out / 'vmlinuz'
     vmlinuz.write_bytes(files['vmlinuz'])
     initramfs = out / 'linux-initramfs.cpio'

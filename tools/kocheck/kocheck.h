@@ -2,7 +2,8 @@
  * tools/kocheck/kocheck.h - run the loader's pure steps on one image.
  *
  * Shared by tools/kocheck/main.c (the command), tools/kocheck/explain.c
- * (kocheck --explain) and tests/fuzz/fuzz_module.c (the libFuzzer
+ * (kocheck --explain), tools/kocheck/dump.c (kocheck --dump) and
+ * tests/fuzz/fuzz_module.c (the libFuzzer
  * target), so the fuzzer exercises exactly what kocheck and the kernel
  * run.
  */
@@ -109,5 +110,21 @@ int kocheck_explain(const char *path, const void *image, size_t size,
 		    const struct kocheck_kernel *kernel, const char *kernel_path,
 		    const char *section, FILE *out, char *reason,
 		    size_t reason_size);
+
+/*
+ * kocheck --dump DIR (dump.c): check, lay out, resolve and relocate the
+ * module with the loader's own code, as kocheck_image_with() does, and
+ * write the result into the folder dir (made if missing): the manifest
+ * (every loaded section's address, every undefined symbol's value, the
+ * relocation types), the relocated regions core.bin, init.bin and
+ * percpu.bin, and input.ko, the image relocated.  Relocations of a type
+ * the loader does not know become R_X86_64_NONE first (in input.ko too),
+ * listed as unsupported.  Returns 0, or a negative errno with the reason
+ * in reason[0..reason_size); refused while relocating, the folder is
+ * written all the same, its manifest saying why.
+ */
+int kocheck_dump(const void *image, size_t size, size_t this_module_size,
+		 bool resolve_any, const struct kocheck_kernel *kernel,
+		 const char *dir, char *reason, size_t reason_size);
 
 #endif

@@ -4,6 +4,7 @@
  *
  *	kocheck [--resolve-any] [--this-module-size N] [--kernel ELF] FILE...
  *	kocheck --explain [options] FILE [SECTION]
+ *	kocheck --dump DIR [options] FILE
  *
  * The descriptor (.gnu.linkonce.this_module) must be N bytes, by default
  * sizeof(struct module) as in the kernel; N = 0 accepts any non-empty one.
@@ -15,7 +16,12 @@
  * --explain prints the arithmetic of each relocation of FILE (or of one
  * SECTION, named as the target, .text, or as the relocation section,
  * .rela.text) and checks the loader stores the same values (explain.c).
- * See docs/modules.md, "kocheck and fuzzing" and "A worked example".
+ *
+ * --dump DIR relocates FILE as the loader does and writes the result and
+ * the layout into DIR, for tools/ldoracle.py to compare with GNU ld's
+ * link of the same file (dump.c).
+ * See docs/modules.md, "kocheck and fuzzing", "A worked example" and
+ * "GNU ld as an oracle".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,7 +67,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: kocheck [--resolve-any] [--this-module-size N] [--kernel ELF] FILE...\n"
-		"       kocheck --explain [--resolve-any] [--this-module-size N] [--kernel ELF] FILE [SECTION]\n");
+		"       kocheck --explain [--resolve-any] [--this-module-size N] [--kernel ELF] FILE [SECTION]\n"
+		"       kocheck --dump DIR [--resolve-any] [--this-module-size N] [--kernel ELF] FILE\n");
 	exit(2);
 }
 
@@ -69,7 +76,7 @@ int main(int argc, char **argv)
 {
 	bool resolve_any = false, explain = false;
 	size_t this_module_size = kocheck_this_module_size();
-	const char *kernel_path = NULL;
+	const char *kernel_path = NULL, *dump_dir = NULL;
 	struct kocheck_kernel kernel;
 	void *kernel_image = NULL;
 	int i, failed = 0;
@@ -82,6 +89,8 @@ int main(int argc, char **argv)
 			explain = true;
 		} else if (strcmp(argv[i], "--this-module-size") == 0 && i + 1 < argc) {
 			this_module_size = strtoul(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+			dump_dir = argv[++i];
 		} else if (strcmp(argv[i], "--kernel") == 0 && i + 1 < argc) {
 			kernel_path = argv[++i];
 		} else if (strcmp(argv[i], "--") == 0) {
@@ -91,7 +100,8 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (i >= argc || (explain && argc - i > 2))
+	if (i >= argc || (explain && argc - i > 2) ||
+	    (dump_dir && (explain || argc - i != 1)))
 		usage();
 	if (kernel_path) {
 		size_t size = 0;
@@ -113,6 +123,10 @@ int main(int argc, char **argv)
 					      resolve_any, kernel_path ? &kernel : NULL,
 					      kernel_path, i + 1 < argc ? argv[i + 1] : NULL,
 					      stdout, why, sizeof(why));
+		else if (!err && dump_dir)
+			err = kocheck_dump(image, size, this_module_size,
+					   resolve_any, kernel_path ? &kernel : NULL,
+					   dump_dir, why, sizeof(why));
 		else if (!err)
 			err = kocheck_image_with(image, size, this_module_size,
 						 resolve_any, kernel_path ? &kernel : NULL,
