@@ -27,11 +27,17 @@ int storm_list_parse(struct storm_list *l, const char *text, size_t len,
 	memcpy(l->buf, text, len);
 	l->buf[len] = '\0';
 	l->count = 0;
-	/* Comments become spaces, up to their newline. */
-	for (p = l->buf; *p; p++)
-		if (*p == '#')
-			while (*p && *p != '\n')
-				*p++ = ' ';
+	/* Comments become spaces, up to their newline.  A comment may end
+	 * the text without one: then the loop stops at the NUL, and must
+	 * not step over it (into an earlier list's bytes, or past buf). */
+	for (p = l->buf; *p; p++) {
+		if (*p != '#')
+			continue;
+		while (*p && *p != '\n')
+			*p++ = ' ';
+		if (!*p)
+			break;
+	}
 	for (p = l->buf; *p; p = end) {
 		while (is_separator(*p))
 			p++;
