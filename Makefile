@@ -385,6 +385,7 @@ FUZZ_DEPS_multiboot2	:= kernel/multiboot2.c
 FUZZ_SRCS_madt		:= kernel/acpi/tables.c kernel/acpi/madt.c
 FUZZ_SRCS_fadt		:= kernel/acpi/tables.c
 FUZZ_SRCS_s5		:= kernel/acpi/tables.c kernel/acpi/s5.c
+FUZZ_SRCS_acpi_walk	:= $(ACPI_CORE)
 FUZZ_SRCS_storm_list	:= kernel/module/storm_list.c
 FUZZ_DEPS_storm_list	:= kernel/module/storm_list.h
 FUZZ_SRCS_monitor	:= kernel/monitor/line.c kernel/monitor/parse.c

@@ -30,7 +30,8 @@ list modules/storm.conf (storm_list), the real
 machines' tables of ../shared/acpi-corpus when it is there (madt, fadt,
 s5: the tables themselves, and for s5 the stretch of each DSDT and SSDT
 around its _S5_ in a table of its own, since whole DSDTs are larger than
-the inputs the s5 target takes).
+the inputs the s5 target takes; acpi_walk: each machine's tables laid
+out in one memory image behind an RSDP, acpi_image()).
 """
 import argparse
 import concurrent.futures
@@ -64,6 +65,7 @@ MAX_LEN = {
     's5': 4096,          # windows around _S5_, small SSDTs
     'monitor': 512,      # a few lines typed (one is at most 255)
     'storm_list': 1024,  # the list holds 511 bytes
+    'acpi_walk': 16384,  # RSDP, XSDT, RSDT, FADT, MADT, a cut DSDT ...
 }
 S5_WINDOW = 1024         # AML bytes taken before and after each _S5_
 
@@ -81,6 +83,58 @@ def acpi_header(sig, body, revision=2):
                                     b'MKERNL', b'FUZZCUT', 1, b'MKRN', 1) + body)
     t[9] = -sum(t) & 0xff
     return bytes(t)
+
+
+def acpi_image(fadt, dsdt, others, revision=2, rsdt=True, xsdt=True):
+    """Physical memory from address 0 as fuzz_acpi_walk.c takes it: an
+    RSDP at 16 (revision 0 or 2), an XSDT and/or an RSDT listing the FADT
+    and the others, the FADT's DSDT and X_DSDT pointing at dsdt; every
+    table at a 16-byte boundary, every checksum good."""
+    def fix(t):
+        t = bytearray(t)
+        t[9] = 0
+        t[9] = -sum(t) & 0xff
+        return bytes(t)
+
+    listed = [fadt] + list(others)
+    base = 64
+    sizes = [(36 + 8 * len(listed)) if xsdt else 0, (36 + 4 * len(listed)) if rsdt else 0]
+    at, off = [], base + sum(-(-n // 16) * 16 for n in sizes)
+    for t in listed + [dsdt]:
+        at.append(off)
+        off += -(-len(t) // 16) * 16
+    fadt = bytearray(fadt)
+    struct.pack_into('<I', fadt, 40, at[-1])
+    if len(fadt) >= 148:
+        struct.pack_into('<Q', fadt, 140, at[-1])
+    listed[0] = fix(fadt)
+    x = acpi_header(b'XSDT', b''.join(struct.pack('<Q', a) for a in at[:-1]), 1)
+    r = acpi_header(b'RSDT', b''.join(struct.pack('<I', a) for a in at[:-1]), 1)
+    xsdt_at = base
+    rsdt_at = base + (-(-sizes[0] // 16) * 16)
+    rsdp = bytearray(b'RSD PTR \0MKERNL' + bytes([revision]) +
+                     struct.pack('<I', rsdt_at if rsdt else 0))
+    rsdp[8] = -sum(rsdp) & 0xff
+    if revision >= 2:
+        rsdp += struct.pack('<IQB3s', 36, xsdt_at if xsdt else 0, 0, b'\0\0\0')
+        rsdp[32] = -sum(rsdp) & 0xff
+    image = bytearray(off)
+    image[16:16 + len(rsdp)] = rsdp
+    if xsdt:
+        image[xsdt_at:xsdt_at + len(x)] = x
+    if rsdt:
+        image[rsdt_at:rsdt_at + len(r)] = r
+    for a, t in zip(at, listed + [dsdt]):
+        image[a:a + len(t)] = t
+    return bytes(image)
+
+
+def s5_cut(data, window=S5_WINDOW):
+    """A DSDT or SSDT cut to the AML around its first _S5_ (or its
+    first bytes), behind a header of its own."""
+    at = data.find(b'_S5_', 36)
+    at = 36 if at < 0 else at
+    return acpi_header(data[:4], data[max(36, at - window):at + window])
 
 
 def newc_entries(data):
@@ -123,6 +177,21 @@ def runtime_seeds(build, target):
                     if 0 < n <= len(head):
                         yield f'initrd-first-{n}', data[:head[n - 1][1]] + trailer
             yield 'initrd-head', data[:MAX_LEN['cpio']]
+    elif target == 'acpi_walk' and ACPI_CORPUS.is_dir():
+        # Each machine's tables in one memory image: its FADT, MADT,
+        # HPET, MCFG and small SSDTs, its DSDT cut around _S5_.
+        for machine in sorted(p.parent for p in ACPI_CORPUS.rglob('apic.dat')):
+            tag = hashlib.sha1(str(machine.relative_to(ACPI_CORPUS)).encode()).hexdigest()[:8]
+            files = {f.name: f.read_bytes() for f in machine.glob('*.dat')}
+            if 'facp.dat' not in files or 'dsdt.dat' not in files:
+                continue
+            others = [files[n] for n in ('apic.dat', 'hpet.dat', 'mcfg.dat') if n in files]
+            others += [d for n, d in sorted(files.items()) if n.startswith('ssdt') and len(d) <= 1024][:4]
+            dsdt = files['dsdt.dat']
+            image = acpi_image(files['facp.dat'], dsdt if len(dsdt) <= 4096 else s5_cut(dsdt, 512),
+                               others)
+            if len(image) <= MAX_LEN['acpi_walk']:
+                yield f'acpi-{tag}-image', image
     elif target == 'storm_list':
         yield 'storm.conf', (ROOT / 'modules' / 'storm.conf').read_bytes()
     elif target in ('madt', 'fadt', 's5') and ACPI_CORPUS.is_dir():

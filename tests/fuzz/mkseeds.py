@@ -24,6 +24,9 @@ the fuzzer the shape of a good input so it starts past the first checks:
               and 5 (online-capable CPUs), x2APIC entries, and a type
               it skips
   fadt        FADTs of revisions 1, 3, 5 and 6, one hardware-reduced
+  acpi_walk   memory images of an RSDP and the tables behind it: ACPI 1.0
+              with an RSDT, 2.0 with both roots, an XSDT alone with _S5
+              in an SSDT (tests/fuzz/fuzz.py's acpi_image() lays them out)
   s5          DSDTs and an SSDT holding \\_S5 in the forms firmware
               writes it (iasl's, a root prefix, long PkgLength, word and
               dword integers, the old one-element form, inside a Scope)
@@ -77,6 +80,17 @@ def newc_entry(name, data, mode=0o100644, upper=False):
     return out
 
 
+def fixed_mtimes(data):
+    """A newc archive with every entry's c_mtime set to one value, so
+    that the seeds do not change with the time they were made."""
+    sys.path.insert(0, str(ROOT / 'tests' / 'fuzz'))
+    import fuzz
+    out = bytearray(data)
+    for off, _, _ in fuzz.newc_entries(data):
+        out[off + 46:off + 54] = b'%08x' % 1700000000
+    return bytes(out)
+
+
 def cpio_seeds(build):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
@@ -85,7 +99,7 @@ def cpio_seeds(build):
         env = dict(os.environ, STORM_CONF=str(ROOT / 'modules' / 'storm.conf'))
         subprocess.run([str(ROOT / 'tools' / 'mkinitrd.sh'), str(tmp / 'tiny.cpio'),
                         str(tmp / 'stage')], check=True, env=env)
-        write('cpio', 'mkinitrd-tiny.cpio', (tmp / 'tiny.cpio').read_bytes())
+        write('cpio', 'mkinitrd-tiny.cpio', fixed_mtimes((tmp / 'tiny.cpio').read_bytes()))
         hello = build / 'modules' / 'hello.ko'
         if not hello.exists():
             sys.exit(f'mkseeds: {hello} not built (make modules)')
@@ -93,7 +107,7 @@ def cpio_seeds(build):
         env['MODULES_DIR'] = str(mods)
         subprocess.run([str(ROOT / 'tools' / 'mkinitrd.sh'), str(tmp / 'hello.cpio'),
                         str(tmp / 'stage')], check=True, env=env)
-        write('cpio', 'mkinitrd-hello.cpio', (tmp / 'hello.cpio').read_bytes())
+        write('cpio', 'mkinitrd-hello.cpio', fixed_mtimes((tmp / 'hello.cpio').read_bytes()))
         # The tiny tree again, as 070702 with its checksums.
         env.pop('MODULES_DIR')
         subprocess.run([str(ROOT / 'tools' / 'mkinitrd.sh'), str(tmp / 'unused.cpio'),
@@ -102,7 +116,7 @@ def cpio_seeds(build):
                                check=True, capture_output=True).stdout
         crc = subprocess.run(['cpio', '--quiet', '-o', '-H', 'crc', '-R', '0:0', '--reproducible'],
                              input=names, cwd=tmp / 'stage', check=True, capture_output=True).stdout
-        write('cpio', 'gnu-cpio-crc.cpio', crc)
+        write('cpio', 'gnu-cpio-crc.cpio', fixed_mtimes(crc))
     write('cpio', 'upper-hex.cpio', newc_entry('etc/storm.conf', b'kvm kvm_intel\n', upper=True) +
           newc_entry('TRAILER!!!', b'', mode=0, upper=True))
 
@@ -283,6 +297,20 @@ def s5_seeds(build):
     write('s5', 'no-s5', acpi_table(b'DSDT', b'\x08_S3_\x12\x06\x04' + BYTE5 + BYTE5, 2))
 
 
+def acpi_walk_seeds(build):
+    sys.path.insert(0, str(ROOT / 'tests' / 'fuzz'))
+    import fuzz
+    apic = madt([lapic(0, 0), lapic(1, 1), IOAPIC] + OVERRIDES + [NMI])
+    dsdt = acpi_table(b'DSDT', b'\x10\x05\\_SB_' + name_s5([BYTE5, BYTE5, b'\x00', b'\x00']), 2)
+    ssdt = acpi_table(b'SSDT', name_s5([b'\x0a\x07', b'\x0a\x07']), 2)
+    write('acpi_walk', 'qemu-xsdt-rsdt', fuzz.acpi_image(fadt(244, 3, x_pm1a=0x604), dsdt, [apic]))
+    write('acpi_walk', 'rsdp-v0-rsdt', fuzz.acpi_image(fadt(116, 1), dsdt, [apic], revision=0,
+                                                       xsdt=False))
+    write('acpi_walk', 'xsdt-only-hw-reduced-s5-in-ssdt',
+          fuzz.acpi_image(fadt(276, 6, pm1a=0, flags=1 << 20, sleep=0xfed80000),
+                          acpi_table(b'DSDT', b'', 2), [apic, ssdt], rsdt=False))
+
+
 # ---- monitor ----------------------------------------------------------------
 
 MONITOR = [
@@ -325,7 +353,8 @@ def storm_list_seeds(build):
 
 SEEDS = {'module': module_seeds, 'cpio': cpio_seeds, 'cmdline': cmdline_seeds,
          'multiboot2': multiboot2_seeds, 'madt': madt_seeds, 'fadt': fadt_seeds,
-         's5': s5_seeds, 'monitor': monitor_seeds, 'storm_list': storm_list_seeds}
+         's5': s5_seeds, 'monitor': monitor_seeds, 'storm_list': storm_list_seeds,
+         'acpi_walk': acpi_walk_seeds}
 
 
 def main():
