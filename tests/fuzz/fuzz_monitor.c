@@ -21,7 +21,9 @@
  *
  * Checked: the line stays NUL-terminated at its length and within
  * LINE_MAX_LEN, holds only printable ASCII, the history holds only such
- * lines, and a parsed line's words are non-empty, space-free, within
+ * lines; what the echo leaves on the terminal is the prompt and the
+ * line, after every byte; a line past the limit stays as it was until
+ * it ends; and a parsed line's words are non-empty, space-free, within
  * the line and as many as the command takes.
  */
 #include <kernel/line.h>
@@ -37,15 +39,62 @@ static const char *const module_names[] = {
 	"kvm", "kvm_intel", "hello", "coretemp", "acpi_cpufreq", "percpu_ptr",
 };
 
+#define PROMPT	"mkernel> "
+
 static struct line_editor ed;
-static size_t echoed;
+
+/*
+ * The terminal the echo goes to, as line.c assumes it (a VT100, our
+ * consoles): its current line and cursor.  CR goes to column 0, LF to a
+ * new, empty line, backspace one column left; a printable byte is
+ * written at the cursor, which moves right.  The editor echoes nothing
+ * else.
+ */
+static struct {
+	char cols[1024];
+	size_t cursor, used;	/* used: columns ever written on the line */
+} term;
+
+static void term_put(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\r') {
+			term.cursor = 0;
+		} else if (c == '\n') {
+			term.cursor = term.used = 0;
+		} else if (c == '\b') {
+			if (term.cursor)
+				term.cursor--;
+		} else {
+			fuzz_check(c >= 0x20 && c < 0x7f);
+			fuzz_check(term.cursor < sizeof(term.cols));
+			term.cols[term.cursor++] = (char)c;
+			if (term.cursor > term.used)
+				term.used = term.cursor;
+		}
+	}
+}
 
 static void echo(void *ctx, const char *s, size_t len)
 {
 	(void)ctx;
 	fuzz_check(s != NULL && len > 0);
-	/* The first and last byte: ASan checks the echo lies in memory. */
-	echoed += (size_t)(unsigned char)s[0] + (unsigned char)s[len - 1];
+	term_put(s, len);
+}
+
+/* What the person sees is the prompt and the line, the cursor after it,
+ * and blanks where erased characters were. */
+static void check_screen(void)
+{
+	size_t plen = strlen(PROMPT);
+
+	fuzz_check(term.cursor == plen + ed.len);
+	fuzz_check(!memcmp(term.cols, PROMPT, plen));
+	fuzz_check(!memcmp(term.cols + plen, ed.buf, ed.len));
+	for (size_t i = term.cursor; i < term.used; i++)
+		fuzz_check(term.cols[i] == ' ');
 }
 
 /* tab_complete()'s shape (monitor.c): commands for the first word,
@@ -151,15 +200,32 @@ static void run_line(const char *text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	line_init(&ed, "mkernel> ", echo, complete, NULL);
-	for (size_t i = 0; i < size; i++) {
-		enum line_event ev = line_feed(&ed, (char)data[i]);
+	char swallowing[LINE_MAX_LEN + 1];
 
+	memset(&term, 0, sizeof(term));
+	line_init(&ed, PROMPT, echo, complete, NULL);
+	term_put(PROMPT, strlen(PROMPT));	/* monitor_thread() */
+	for (size_t i = 0; i < size; i++) {
+		bool was_too_long = ed.too_long && !ed.finished;
+		enum line_event ev;
+
+		if (was_too_long)
+			memcpy(swallowing, ed.buf, ed.len + 1);
+		ev = line_feed(&ed, (char)data[i]);
 		if (ev == LINE_DONE)
 			run_line(ed.buf);
 		/* The buffer after every byte; all of it, the history's 16
 		 * lines too, at the end. */
 		fuzz_check(ed.len <= LINE_MAX_LEN && ed.buf[ed.len] == '\0');
+		/* line.h: past LINE_MAX_LEN "the rest of the line is
+		 * swallowed" until Enter (or Ctrl-C, or Ctrl-U, which
+		 * starts the line again). */
+		if (was_too_long && ev == LINE_NONE && ed.too_long)
+			fuzz_check(!strcmp(swallowing, ed.buf));
+		if (ev != LINE_NONE)
+			term_put(PROMPT, strlen(PROMPT));	/* the next prompt */
+		else
+			check_screen();
 	}
 	check_editor();
 	return 0;
