@@ -375,15 +375,12 @@ def replay(build, target):
 
 def table(results):
     """The figures of every target, one row each."""
-    rows = [('target', 'runs', 'seconds', 'exec/s', 'cov', 'corpus', 'seeds', 'crashes')]
+    lines = [f'fuzz-long: {"target":<11} {"runs":>10} {"seconds":>7} {"exec/s":>7} '
+             f'{"cov":>5} {"corpus":>6} {"seeds":>5} {"crashes":>7}']
     for r in results:
-        rows.append((r.target, str(r.runs), f'{r.seconds:.0f}', str(r.exec_per_sec), str(r.cov),
-                     str(r.corpus), str(r.seeds), str(len(r.crashes))))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        lines.append('fuzz-long: ' + '  '.join(c.ljust(w) if i == 0 else c.rjust(w)
-                                                for i, (c, w) in enumerate(zip(row, widths))))
+        lines.append(f'fuzz-long: {r.target:<11} {r.runs:>10} {r.seconds:>7.0f} '
+                     f'{r.exec_per_sec:>7} {r.cov:>5} {r.corpus:>6} {r.seeds:>5} '
+                     f'{len(r.crashes):>7}')
     return '\n'.join(lines)
 
 
