@@ -31,6 +31,8 @@
  *     charp), for parse_args().
  *
  * Checked: the words lie inside the parsed copy, keys are never empty,
+ * a line without quotes gives the words a plain split at white space
+ * gives (and E2BIG when it is too long or has too many),
  * each numeric parameter ends up within its bounds, a checked string
  * parameter holds a value its take() accepted (or its default), and
  * cmdline_parse_ulong() agrees with the C library's strtoull() on plain
@@ -169,6 +171,55 @@ static void check_ulong(const char *s)
 	fuzz_check(ret || got == want);
 }
 
+/*
+ * Without quotes, the words are the text split at spaces, tabs, CR and
+ * LF, each a key up to its first '=' and the value after it: the
+ * splitting done again here, simply, and compared.
+ */
+static void check_words(const char *text, int ret)
+{
+	size_t len = strlen(text);
+	int n = 0;
+
+	if (strchr(text, '"'))
+		return;
+	if (len >= CMDLINE_MAX_LEN) {
+		fuzz_check(ret == -E2BIG && kernel_cmdline.count == 0);
+		return;
+	}
+	for (const char *p = text; *p;) {
+		size_t word, key;
+
+		p += strspn(p, " \t\r\n");
+		if (!*p)
+			break;
+		word = strcspn(p, " \t\r\n");
+		key = strcspn(p, "= \t\r\n");
+		if (n == CMDLINE_MAX_PARAMS) {
+			fuzz_check(ret == -E2BIG);
+			return;
+		}
+		if (key == 0) {
+			fuzz_check(ret == -EINVAL && kernel_cmdline.count == n);
+			return;
+		}
+		fuzz_check(n < kernel_cmdline.count);
+		fuzz_check(strlen(kernel_cmdline.params[n].key) == key &&
+			   !memcmp(kernel_cmdline.params[n].key, p, key));
+		if (key == word) {
+			fuzz_check(kernel_cmdline.params[n].value == NULL);
+		} else {
+			const char *v = kernel_cmdline.params[n].value;
+
+			fuzz_check(v && strlen(v) == word - key - 1 &&
+				   !memcmp(v, p + key + 1, word - key - 1));
+		}
+		n++;
+		p += word;
+	}
+	fuzz_check(ret == 0 && kernel_cmdline.count == n);
+}
+
 static bool in_buf(const char *p)
 {
 	return p >= kernel_cmdline.buf &&
@@ -211,7 +262,7 @@ static void check_params(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
-	const char *uargs;
+	const char *uargs, *why;
 
 	if (!text)
 		return 0;
@@ -219,6 +270,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nr_bad_values = 0;	/* a boot parses its line once */
 	kernel_cmdline_init(text);
 	check_params();
+	/* The splitting alone, with its result (kernel_cmdline_init() only
+	 * reports it); the same words again. */
+	check_words(text, cmdline_parse(&kernel_cmdline, text, &why));
 	kernel_cmdline_report_unknown();
 	boot_params_print();
 	boot_param_given(&fuzz_maxcpus);
