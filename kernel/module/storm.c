@@ -92,7 +92,7 @@ static int parse_list(struct storm_list *l, const char *text, size_t len)
 	int err = storm_list_parse(l, text, len, &why);
 
 	if (err)
-		pr_err("storm: %s\n", why);
+		pr_err("storm: list refused: %s\n", why);
 	return err;
 }
 
