@@ -118,6 +118,8 @@ BUILD_OUTPUTS = {
     r'build/clang(/.*)?': 'tests/clang_check.py',
     r'build/compare/.*': 'tools/compare.py',
     r'build/compare-linux(/.*)?': 'tools/compare-linux.py',
+    r'build/fuzz/(corpus|test-corpus|artifacts)(/.*)?': 'tests/fuzz/fuzz.py',
+    r'build/fuzz/[a-z0-9_]+\.log': 'tests/fuzz/fuzz.py',
 }
 EXTENSIONS = ('c', 'h', 'asm', 'inc', 'py', 'sh', 'md', 'ld', 'cfg', 'conf',
               'ko', 'o', 'elf', 'cpio', 'iso', 'svg', 'png', 'log', 'txt',
