@@ -85,7 +85,7 @@ HOST_TEST_SRCS	:= $(wildcard tests/host/test_*.c)
 HOST_TESTS	:= $(HOST_TEST_SRCS:tests/host/%.c=$(O)/host/%)
 
 .PHONY: all kernel modules iso initrd run test test-host test-qemu help clean deps \
-	test-long test-bochs test-kvm deps-bochs fuzz bench bench-smp trace compare monitor \
+	test-long test-bochs test-kvm deps-bochs fuzz fuzz-long bench bench-smp trace compare monitor \
 	check-format compare-linux test-real
 
 all: iso
@@ -102,7 +102,9 @@ help:
 	@echo '                  (fetched) as GNU ld does, byte for byte (tools/ldoracle.py)'
 	@echo '  make test-bochs only the bochs x2APIC boots'
 	@echo '  make test-kvm   SMP, x2APIC and storm boots under KVM (skipped where KVM fails)'
-	@echo '  make fuzz       fuzz the module loader core for FUZZ_SECONDS (60)'
+	@echo '  make fuzz       fuzz FUZZ_TARGET (module; all: each) for FUZZ_SECONDS (60)'
+	@echo '  make fuzz-long  every fuzz target for FUZZ_RUNS (10000000) runs, or'
+	@echo '                  FUZZ_LONG_SECONDS each; a table of the figures'
 	@echo '  make bench      time the per-CPU chunk allocator on the host (not a test)'
 	@echo '  make bench-smp  boot 1, 8, 64, 255 CPUs under each generation: a table of times'
 	@echo '  make trace      boot the storm with trace=1 at SMP CPUs under LOADER;'
@@ -325,9 +327,6 @@ HOSTILE_OBJS	:= $(patsubst tests/hostile/%.c,$(O)/hostile-obj/%.o,$(wildcard tes
 # clang's objects share one .strtab.  The result loads in either kernel.
 HOSTILE_CC	?= $(CROSS_COMPILE)gcc
 HOSTILE_CFLAGS	:= $(filter-out -g --target=%,$(MODULE_CFLAGS))
-FUZZ_SECONDS	?= 60
-FUZZER		:= $(O)/fuzz/fuzz_module
-FUZZ_CC		?= clang
 
 $(KOCHECK): $(KOCHECK_SRCS) tools/kocheck/kocheck.h $(MODULE_CORE)
 	@mkdir -p $(dir $@)
@@ -363,20 +362,74 @@ $(HOSTILE): $(HOSTILE_OBJS) tests/hostile/mkhostile.py
 $(O)/host/test_module_elf: $(HOSTILE)
 $(O)/host/test_module_elf: HOST_CFLAGS += -DHOSTILE_DIR='"$(abspath $(O)/hostile)"'
 
-$(FUZZER): tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c tools/kocheck/kocheck.h $(MODULE_CORE)
+# ---- fuzzing: a libFuzzer target per parser of outside bytes -------------
+# tests/fuzz/fuzz_<target>.c runs the kernel's own parser (docs/testing.md
+# lists them): built with clang -fsanitize=fuzzer,address,undefined, each
+# with the kernel files it compiles beside it (FUZZ_SRCS_<target>) and
+# those it #includes (FUZZ_DEPS_<target>).  tests/fuzz/fuzz.py runs them:
+# the seeds of tests/fuzz/corpus/<target>/ and those added at run time,
+# the figures, the crashers kept in tests/fuzz/regressions/<target>/.
+FUZZ_CC		?= clang
+FUZZ_TARGETS	:= $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZERS		:= $(FUZZ_TARGETS:%=$(O)/fuzz/fuzz_%)
+FUZZER		:= $(O)/fuzz/fuzz_module
+FUZZ_CFLAGS	:= $(filter-out -MMD -MP,$(HOST_CFLAGS)) -fsanitize=fuzzer
+# make fuzz: one target (or all) for FUZZ_SECONDS; make fuzz-long: each
+# target for FUZZ_RUNS executions, or FUZZ_LONG_SECONDS each when set,
+# FUZZ_JOBS targets at a time.
+FUZZ_TARGET	?= module
+FUZZ_SECONDS	?= 60
+FUZZ_RUNS	?= 10000000
+FUZZ_LONG_SECONDS ?=
+FUZZ_JOBS	?= 1
+
+FUZZ_SRCS_module	:= tools/kocheck/kocheck.c
+FUZZ_DEPS_module	:= tools/kocheck/kocheck.h $(MODULE_CORE)
+FUZZ_DEPS_cpio		:= kernel/cpio.c
+FUZZ_SRCS_cmdline	:= kernel/module/params.c
+FUZZ_DEPS_cmdline	:= kernel/cmdline.c kernel/params.c
+FUZZ_SRCS_multiboot2	:= kernel/acpi/tables.c
+FUZZ_DEPS_multiboot2	:= kernel/multiboot2.c
+FUZZ_SRCS_madt		:= kernel/acpi/tables.c kernel/acpi/madt.c
+FUZZ_SRCS_fadt		:= kernel/acpi/tables.c
+FUZZ_SRCS_s5		:= kernel/acpi/tables.c kernel/acpi/s5.c
+FUZZ_SRCS_acpi_walk	:= $(ACPI_CORE)
+FUZZ_SRCS_storm_list	:= kernel/module/storm_list.c
+FUZZ_DEPS_storm_list	:= kernel/module/storm_list.h
+FUZZ_SRCS_monitor	:= kernel/monitor/line.c kernel/monitor/parse.c
+FUZZ_DEPS_monitor	:= $(O)/fuzz/monitor_cmds.h kernel/monitor/monitor.h
+FUZZ_CFLAGS_monitor	:= -I$(O)/fuzz
+
+define fuzz_rules
+$$(O)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1)) $$(FUZZ_DEPS_$(1)) \
+		$$(wildcard tests/fuzz/*.h include/kernel/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(call quiet,FUZZCC,$$@)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) $$< $$(FUZZ_SRCS_$(1)) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rules,$(t))))
+
+# The monitor's commands, read out of their MONITOR_COMMAND()s.
+$(O)/fuzz/monitor_cmds.h: tests/fuzz/monitor_cmds.py $(wildcard kernel/monitor/*.c)
 	@mkdir -p $(dir $@)
-	$(call quiet,FUZZCC,$@)
-	$(Q)$(FUZZ_CC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -fsanitize=fuzzer \
-		tests/fuzz/fuzz_module.c tools/kocheck/kocheck.c -o $@
+	$(Q)$(PYTHON) tests/fuzz/monitor_cmds.py $(wildcard kernel/monitor/*.c) > $@.tmp
+	$(Q)mv $@.tmp $@
 
-# The corpus starts from the hostile modules and any built .ko files.
-fuzz: $(FUZZER) $(HOSTILE)
-	$(Q)mkdir -p $(O)/fuzz/corpus
-	$(Q)cp $(O)/hostile/*.ko $(wildcard $(O)/modules/*.ko) $(O)/fuzz/corpus/
-	$(Q)$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-rss_limit_mb=2048 -print_final_stats=1 $(O)/fuzz/corpus
+# What the runs add to the seeds: the built and hostile modules, our
+# initrd (and ../shared/acpi-corpus, when it is there).
+FUZZ_INPUTS	:= $(FUZZERS) $(HOSTILE) $(MODULE_KOS) $(INITRD)
 
-test-host: $(HOST_TESTS) $(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZER) $(KERNEL) $(MODULE_KOS)
+# FUZZ_TARGET=all for every target; crashers are kept as regressions.
+fuzz: $(FUZZ_INPUTS)
+	$(Q)$(PYTHON) tests/fuzz/fuzz.py --build $(O) run --seconds $(FUZZ_SECONDS) \
+		$(if $(filter all,$(FUZZ_TARGET)),$(FUZZ_TARGETS),$(FUZZ_TARGET))
+
+fuzz-long: $(FUZZ_INPUTS)
+	$(Q)$(PYTHON) tests/fuzz/fuzz.py --build $(O) run \
+		$(if $(FUZZ_LONG_SECONDS),--seconds $(FUZZ_LONG_SECONDS),--runs $(FUZZ_RUNS)) \
+		--jobs $(FUZZ_JOBS) --fresh --table $(FUZZ_TARGETS)
+
+test-host: $(HOST_TESTS) $(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZERS) $(KERNEL) $(MODULE_KOS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --host-only
 
 test-qemu: $(KERNEL) $(INITRD)
@@ -384,7 +437,7 @@ test-qemu: $(KERNEL) $(INITRD)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(KERNEL) $(INITRD) $(HOST_TESTS) \
-		$(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZER)
+		$(KOCHECK) $(ACPICHECK) $(HOSTILE) $(FUZZERS)
 	$(Q)$(PYTHON) tests/run.py --build $(O) --accel $(call accel,tcg)
 
 # Slow boots, not in `make test`: 255 CPUs (QEMU's TCG limit) and bochs

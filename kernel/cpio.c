@@ -99,13 +99,18 @@ static bool pad4(size_t x, size_t *out)
 	return true;
 }
 
+/* Every leading "./" and "/", in any order: so a name the walk gives
+ * is found again by a lookup of that same name, which is stripped too. */
 static const char *strip_name(const char *name)
 {
-	if (name[0] == '.' && name[1] == '/')
-		name += 2;
-	while (name[0] == '/')
-		name++;
-	return name;
+	for (;;) {
+		if (name[0] == '.' && name[1] == '/')
+			name += 2;
+		else if (name[0] == '/')
+			name++;
+		else
+			return name;
+	}
 }
 
 void cpio_iter_init(struct cpio_iter *it, const void *buf, size_t size)

@@ -119,6 +119,8 @@ BUILD_OUTPUTS = {
     r'build/compare/.*': 'tools/compare.py',
     r'build/compare-linux(/.*)?': 'tools/compare-linux.py',
     r'build/reloc-oracle(/.*)?': 'tools/ldoracle.py',
+    r'build/fuzz/(corpus|test-corpus|artifacts)(/.*)?': 'tests/fuzz/fuzz.py',
+    r'build/fuzz/[a-z0-9_]+\.log': 'tests/fuzz/fuzz.py',
 }
 EXTENSIONS = ('c', 'h', 'asm', 'inc', 'py', 'sh', 'md', 'ld', 'cfg', 'conf',
               'ko', 'o', 'elf', 'cpio', 'iso', 'svg', 'png', 'log', 'txt',

@@ -13,7 +13,8 @@
   * acpicheck (the kernel's ACPI parsers) over every machine of
     ../shared/acpi-corpus, with the corpus's figures, and over damaged
     tables made here;
-  * a short libFuzzer run of the module loader's core.
+  * a short run of each libFuzzer target (tests/fuzz/), and every
+    regression input they saved.
 
 Run alone: tests/host_check.py [BUILD]; tests/run.py calls each.
 """
@@ -466,27 +467,24 @@ def acpicheck_corpus(acpicheck, corpus, report):
                f'{len(folders) - len(rows)} of {len(folders)} machines failed')
 
 
-def fuzz_short(build, report, seconds=10):
-    """A short libFuzzer run of tests/fuzz/fuzz_module.c (make fuzz runs
-    longer), seeded with the hostile modules; any sanitizer report or
-    crash fails it."""
-    fuzzer = build / 'fuzz' / 'fuzz_module'
-    if not fuzzer.exists():
-        report.add('fuzz: module loader core', False, f'{fuzzer} not built')
-        return
-    corpus = build / 'fuzz' / 'corpus-test'
-    corpus.mkdir(parents=True, exist_ok=True)
-    seeds = sorted((build / 'hostile').glob('*.ko')) + sorted((build / 'modules').glob('*.ko'))
-    for seed in seeds:
-        (corpus / seed.name).write_bytes(seed.read_bytes())
-    rc, out, timed_out = run([str(fuzzer), f'-max_total_time={seconds}', '-max_len=65536',
-                              '-rss_limit_mb=2048', f'-artifact_prefix={build}/fuzz/',
-                              str(corpus)], seconds + 120)
-    m = re.search(r'Done (\d+) runs', out)
-    runs = int(m.group(1)) if m else 0
-    tail = ' | '.join(l for l in out.splitlines() if 'ERROR' in l or 'SUMMARY' in l)[:300]
-    report.add(f'fuzz: module loader core, {seconds} s, {runs} runs, no sanitizer report',
-               rc == 0 and not timed_out and runs > 0, tail or f'status {rc}')
+def fuzz_tests(build, report, seconds=3):
+    """Each libFuzzer target of tests/fuzz/ (tests/fuzz/fuzz.py) for a
+    few seconds from its seeds, fresh (make fuzz-long runs them for ten
+    million executions each), and every input saved in
+    tests/fuzz/regressions/ once: a sanitizer report, a failed check, a
+    hang, an out-of-memory or a leak fails it.  Crashers found here are
+    left in BUILD/fuzz/artifacts/, not saved in the tree."""
+    sys.path.insert(0, str(ROOT / 'tests' / 'fuzz'))
+    import fuzz
+    for target in fuzz.targets():
+        res = fuzz.fuzz(build, target, seconds=seconds, fresh=True, save=False,
+                        corpus=build / 'fuzz' / 'test-corpus' / target)
+        detail = res.failed or '; '.join(f'{kind} {path}: {why}' for kind, path, why in res.crashes)
+        report.add(f'fuzz: {target}: {seconds} s from {res.seeds} seeds, {res.runs} runs, '
+                   f'cov {res.cov}, no crash', not res.failed and not res.crashes and res.runs > 0,
+                   detail or 'no runs')
+        for path, ok, why in fuzz.replay(build, target):
+            report.add(f'fuzz: {target}: regression {path.name}: runs clean', ok, why)
 
 
 # ---- stack depth: tools/stackcheck.py over the kernel's .su files --------
@@ -528,5 +526,5 @@ if __name__ == '__main__':
     kocheck_explain_tests(build, r)
     acpicheck_tests(build, r)
     stack_tests(build, r)
-    fuzz_short(build, r)
+    fuzz_tests(build, r)
     sys.exit(r.summary())

@@ -156,7 +156,7 @@ def main():
         if acpi_check.CORPUS.is_dir():
             acpi_check.check(build, report)
         tools_check.check(build, report)
-        host_check.fuzz_short(build, report)
+        host_check.fuzz_tests(build, report)
     if not args.host_only and not args.qemu_only:
         clang_check.check(build, report)
     if not args.host_only:

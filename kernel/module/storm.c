@@ -60,6 +60,7 @@
 #include <kernel/time.h>
 #include <kernel/wait.h>
 #include "internal.h"
+#include "storm_list.h"
 
 #define STORM_STALL_SECONDS	30	/* no outcome for this long: report */
 
@@ -75,17 +76,8 @@ BOOT_PARAM_FLAG(storm_soak, "storm.soak",
 		"rounds under each generation in turn, a random fault armed in each, every counter checked");
 BOOT_PARAM_UINT(storm_seed, "storm.seed", 1, 1, 1000000000,
 		"the soak's random faults come from this seed");
-
-#define STORM_MAX_NAMES		32
-#define STORM_LIST_MAX		512
 						/* (storm.stall= overrides) */
 #define STORM_GIVE_UP_SECONDS	600	/* and stop waiting after this */
-
-struct storm_list {
-	char buf[STORM_LIST_MAX];
-	const char *names[STORM_MAX_NAMES];
-	unsigned int count;
-};
 
 struct storm_counts {
 	unsigned long requests, loaded, eexist, ebusy, failed, merged;
@@ -102,41 +94,15 @@ static DECLARE_WAIT_QUEUE_HEAD(storm_go_wq);
 static uint64_t storm_t0, storm_t_last;
 static unsigned long storm_progress;
 
-/* Split text at spaces, commas and newlines ('#' to end of line: a
- * comment) into the list.  Names are checked by modprobe itself. */
+/* The list, or one line saying why not (storm_list.c). */
 static int parse_list(struct storm_list *l, const char *text, size_t len)
 {
-	char *p, *end;
+	const char *why;
+	int err = storm_list_parse(l, text, len, &why);
 
-	if (len >= sizeof(l->buf)) {
-		pr_err("storm: list longer than %zu bytes\n", sizeof(l->buf) - 1);
-		return -E2BIG;
-	}
-	memcpy(l->buf, text, len);
-	l->buf[len] = '\0';
-	l->count = 0;
-	for (p = l->buf; *p; p++)
-		if (*p == '#')
-			while (*p && *p != '\n')
-				*p++ = ' ';
-	for (p = l->buf; *p; p = end) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		end = p;
-		while (*end && *end != ' ' && *end != '\t' && *end != '\n' &&
-		       *end != ',')
-			end++;
-		if (*end)
-			*end++ = '\0';
-		if (l->count == STORM_MAX_NAMES) {
-			pr_err("storm: more than %d names\n", STORM_MAX_NAMES);
-			return -E2BIG;
-		}
-		l->names[l->count++] = p;
-	}
-	return 0;
+	if (err)
+		pr_err("storm: list refused: %s\n", why);
+	return err;
 }
 
 /* names: "a,b,c", else storm= from the command line, else the initrd's

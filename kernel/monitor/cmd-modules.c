@@ -51,28 +51,6 @@ static int cmd_lsmod(int argc, char **argv)
 MONITOR_COMMAND(lsmod, "lsmod", "lsmod",
 		"the modules, as Linux's /proc/modules shows them", cmd_lsmod, 0, 0);
 
-/* The words from argv[first] on, joined by spaces: a load's parameters
- * ("p=v p2=v2").  NULL when there are none, or they do not fit. */
-static const char *join_params(int argc, char **argv, int first, char *buf,
-			       size_t size, bool *too_long)
-{
-	size_t n = 0;
-
-	*too_long = false;
-	if (first >= argc)
-		return NULL;
-	buf[0] = '\0';
-	for (int i = first; i < argc; i++) {
-		n += snprintf(buf + n, size - n, "%s%s", i > first ? " " : "",
-			      argv[i]);
-		if (n >= size) {
-			*too_long = true;
-			return NULL;
-		}
-	}
-	return buf;
-}
-
 /* modprobe NAME [p=v ...] | modprobe -r NAME */
 static int cmd_modprobe(int argc, char **argv)
 {
@@ -85,7 +63,7 @@ static int cmd_modprobe(int argc, char **argv)
 			return mon_bad_arg("modprobe", "-r", "takes one module name");
 		return mon_report("modprobe -r", argv[2], modprobe_remove(argv[2]));
 	}
-	params = join_params(argc, argv, 2, buf, sizeof(buf), &too_long);
+	params = mon_join_words(argc, argv, 2, buf, sizeof(buf), &too_long);
 	if (too_long)
 		return mon_bad_arg("modprobe", argv[2], "parameters too long");
 	return mon_report("modprobe", argv[1], modprobe_args(argv[1], params));
@@ -100,7 +78,7 @@ static int cmd_insmod(int argc, char **argv)
 	char buf[200];
 	bool too_long;
 
-	params = join_params(argc, argv, 2, buf, sizeof(buf), &too_long);
+	params = mon_join_words(argc, argv, 2, buf, sizeof(buf), &too_long);
 	if (too_long)
 		return mon_bad_arg("insmod", argv[2], "parameters too long");
 	return mon_report("insmod", argv[1], insmod(argv[1], params));

@@ -229,21 +229,6 @@ MONITOR_COMMAND(dmesg, "dmesg", "dmesg [LINES]",
 
 /* ---- ls, cat: the initrd ------------------------------------------------ */
 
-/* "/etc/" -> "etc", "./" or "/" -> "" (the whole archive). */
-static void initrd_path(char *dst, size_t size, const char *path)
-{
-	size_t n;
-
-	while (*path == '/' || (path[0] == '.' && path[1] == '/'))
-		path += *path == '/' ? 1 : 2;
-	if (!strcmp(path, "."))
-		path = "";
-	strlcpy(dst, path, size);
-	n = strlen(dst);
-	while (n && dst[n - 1] == '/')
-		dst[--n] = '\0';
-}
-
 struct ls_walk {
 	const char *dir;
 	size_t len;
@@ -284,7 +269,7 @@ static int cmd_ls(int argc, char **argv)
 	char dir[128];
 	struct ls_walk w = { .dir = dir };
 
-	initrd_path(dir, sizeof(dir), argc == 2 ? argv[1] : "");
+	mon_initrd_path(dir, sizeof(dir), argc == 2 ? argv[1] : "");
 	w.len = strlen(dir);
 	if (initrd_for_each(ls_one, &w) == -ENOENT) {
 		mon_printf("ls: no initrd\n");

@@ -177,6 +177,11 @@ static void escape(struct line_editor *ed, unsigned char c)
 		/* fall through */
 	case ESC_SS3:
 		ed->esc = ESC_NONE;
+		/* A line past the limit is being swallowed: the arrows are
+		 * too, as Backspace and Tab are (a history line put in its
+		 * place would still be refused at Enter). */
+		if (ed->too_long)
+			return;
 		if (c == 'A')
 			history_walk(ed, true);
 		else if (c == 'B')

@@ -37,7 +37,6 @@ BOOT_PARAM_FLAG(monitor, "monitor",
 		"after the boot workloads, a command prompt (also without poweroff)");
 
 #define MONITOR_PROMPT	"mkernel> "
-#define MONITOR_MAX_ARGS 12
 #define HELP_COLUMN	36	/* help: the usages' width */
 
 static bool leave;
@@ -70,12 +69,15 @@ int mon_report(const char *what, const char *name, int err)
 	return err;
 }
 
+/* The linker's table of every MONITOR_COMMAND(). */
+static size_t nr_commands(void)
+{
+	return (size_t)(__monitor_cmds_end - __monitor_cmds_start);
+}
+
 static const struct monitor_cmd *find_command(const char *name)
 {
-	for_each_monitor_cmd(c)
-		if (!strcmp(c->name, name))
-			return c;
-	return NULL;
+	return mon_find_command(__monitor_cmds_start, nr_commands(), name);
 }
 
 int mon_bad_arg(const char *cmd, const char *arg, const char *why)
@@ -186,17 +188,14 @@ static void match_module(struct module *mod, void *ctx)
 static size_t tab_complete(void *ctx, const char *line, size_t len,
 			   const char **cands, size_t max)
 {
-	size_t word = len, n = 0;
+	size_t word = len;
 
 	(void)ctx;
 	while (word && line[word - 1] != ' ')
 		word--;
-	if (!word) {
-		for_each_monitor_cmd(c)
-			if (n < max && !strncmp(c->name, line, len))
-				cands[n++] = c->name;
-		return n;
-	}
+	if (!word)
+		return mon_complete_command(__monitor_cmds_start, nr_commands(),
+					    line, len, cands, max);
 	matches.prefix = line + word;
 	matches.len = len - word;
 	matches.n = 0;
@@ -216,31 +215,23 @@ static void run_line(char *line)
 {
 	char *argv[MONITOR_MAX_ARGS + 1];
 	const struct monitor_cmd *c;
-	int argc = 0;
+	int argc;
 
-	for (char *p = line; *p;) {
-		while (*p == ' ')
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (argc == MONITOR_MAX_ARGS) {
-			mon_printf("monitor: more than %d words\n", MONITOR_MAX_ARGS);
-			return;
-		}
-		argv[argc++] = p;
-		while (*p && *p != ' ')
-			p++;
-	}
-	if (!argc)
+	switch (mon_parse_line(line, __monitor_cmds_start, nr_commands(),
+			       &argc, argv, &c)) {
+	case MON_LINE_EMPTY:
 		return;
-	c = find_command(argv[0]);
-	if (!c) {
+	case MON_LINE_TOO_MANY:
+		mon_printf("monitor: more than %d words\n", MONITOR_MAX_ARGS);
+		return;
+	case MON_LINE_UNKNOWN:
 		mon_printf("monitor: unknown command '%s' (help lists them)\n", argv[0]);
 		return;
-	}
-	if (argc - 1 < c->min_args || argc - 1 > c->max_args) {
+	case MON_LINE_USAGE:
 		mon_printf("usage: %s\n", c->usage);
 		return;
+	case MON_LINE_RUN:
+		break;
 	}
 	console_interrupted();		/* a Ctrl-C typed before counts not */
 	c->run(argc, argv);

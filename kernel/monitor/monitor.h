@@ -49,4 +49,40 @@ bool mon_interrupted(void);
 /* The leak counters' mark, which `leaks` compares with (cmd-storm.c). */
 void monitor_leaks_mark(void);
 
+/* ---- the pure part (kernel/monitor/parse.c) ----------------------------- */
+
+#define MONITOR_MAX_ARGS	12	/* words in a line, the name included */
+
+enum mon_line {
+	MON_LINE_EMPTY,		/* no words */
+	MON_LINE_TOO_MANY,	/* more than MONITOR_MAX_ARGS words */
+	MON_LINE_UNKNOWN,	/* argv[0] names no command */
+	MON_LINE_USAGE,		/* the command, but not that many words */
+	MON_LINE_RUN,		/* the command, with words it takes */
+};
+
+/* The command called name in cmds[0..nr_cmds), or NULL. */
+const struct monitor_cmd *mon_find_command(const struct monitor_cmd *cmds,
+					   size_t nr_cmds, const char *name);
+/*
+ * Split line in place at spaces into argv[0..*argc) (argv holds
+ * MONITOR_MAX_ARGS + 1 pointers; argv[*argc] is NULL) and find its
+ * command (*cmd, or NULL) and whether it takes that many words.
+ */
+enum mon_line mon_parse_line(char *line, const struct monitor_cmd *cmds,
+			     size_t nr_cmds, int *argc, char **argv,
+			     const struct monitor_cmd **cmd);
+/* Tab on the first word: up to max names in cmds that start with
+ * prefix[0..len), into cands; how many. */
+size_t mon_complete_command(const struct monitor_cmd *cmds, size_t nr_cmds,
+			    const char *prefix, size_t len, const char **cands,
+			    size_t max);
+/* A path typed to ls as the initrd names it: "/etc/" -> "etc", "./" or
+ * "/" -> "" (the whole archive); into dst[size] (cut to fit). */
+void mon_initrd_path(char *dst, size_t size, const char *path);
+/* argv[first..argc) joined by spaces into buf[size] (a load's "p=v p2=v2"):
+ * buf, or NULL when there are none, or (*too_long) they do not fit. */
+const char *mon_join_words(int argc, char **argv, int first, char *buf,
+			   size_t size, bool *too_long);
+
 #endif

@@ -236,6 +236,51 @@ static void test_file_contents_and_types(void **state)
 	assert_int_equal(cpio_lookup(a.buf, a.len, "", &e), 0);
 }
 
+/*
+ * A name is found by the name the walk gives it: every leading "./" and
+ * "/" goes, so that stripping the name again changes nothing.  It used
+ * to be one "./" and then the slashes, so "././motd" came back as
+ * "./motd", which `ls` showed and `cat ./motd` could not find (the
+ * lookup stripped it to "motd").  Found while writing the check in
+ * tests/fuzz/fuzz_cpio.c, whose regression it is.
+ */
+static void test_every_leading_dot_slash(void **state)
+{
+	static const char *const names[] = {
+		"././motd", "/./motd", ".//./motd", "//motd", "./././/motd",
+	};
+	struct ar a;
+	struct cpio_iter it;
+	struct cpio_entry e;
+	struct cpio_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		ar_file(&a, names[i], "x");
+		ar_trailer(&a);
+		cpio_iter_init(&it, a.buf, a.len);
+		assert_int_equal(cpio_next(&it, &e, &err), 1);
+		assert_string_equal(e.name, "motd");
+		assert_int_equal(cpio_lookup(a.buf, a.len, e.name, &e), 1);
+		assert_int_equal(cpio_lookup(a.buf, a.len, names[i], &e), 1);
+		assert_int_equal(cpio_lookup(a.buf, a.len, "./motd", &e), 1);
+	}
+	/* What is not a leading "./" stays: "." alone, "../", ".x". */
+	memset(&a, 0, sizeof(a));
+	ar_file(&a, "../up", "x");
+	ar_file(&a, ".", "x");
+	ar_file(&a, "./.hidden", "x");
+	ar_trailer(&a);
+	cpio_iter_init(&it, a.buf, a.len);
+	assert_int_equal(cpio_next(&it, &e, &err), 1);
+	assert_string_equal(e.name, "../up");
+	assert_int_equal(cpio_next(&it, &e, &err), 1);
+	assert_string_equal(e.name, ".");
+	assert_int_equal(cpio_next(&it, &e, &err), 1);
+	assert_string_equal(e.name, ".hidden");
+}
+
 static void test_upper_case_hex(void **state)
 {
 	struct ar a = { .len = 0 };
@@ -625,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_valid_walk),
 		cmocka_unit_test(test_valid_scan),
 		cmocka_unit_test(test_file_contents_and_types),
+		cmocka_unit_test(test_every_leading_dot_slash),
 		cmocka_unit_test(test_upper_case_hex),
 		cmocka_unit_test(test_after_trailer_ignored),
 		cmocka_unit_test(test_every_truncation),

@@ -198,6 +198,18 @@ static void test_too_long(void **state)
 	assert_non_null(strstr(screen, "line too long: at most 255 characters; ignored"));
 	assert_int_equal(feed("ok\r"), LINE_DONE);	/* the next line is fine */
 	assert_string_equal(ed.buf, "ok");
+	/* While the rest is swallowed, so are the arrows (found by
+	 * tests/fuzz/fuzz_monitor.c: Up put "ok" in the buffer and on the
+	 * screen, and Enter still refused it as too long). */
+	feed(big);
+	screen_len = 0;
+	feed("\x1b[A\x1bOA\x1b[B");
+	assert_int_equal(ed.len, LINE_MAX_LEN);
+	assert_null(strchr(ed.buf, 'y'));
+	assert_int_equal(screen_len, 0);
+	assert_int_equal(feed("\r"), LINE_CANCEL);
+	assert_int_equal(feed("\x1b[A"), LINE_NONE);	/* and after it, history */
+	assert_string_equal(ed.buf, "ok");
 }
 
 /*
