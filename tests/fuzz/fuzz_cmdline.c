@@ -26,7 +26,8 @@
  *     take() function).  The kernel's other declarations live in files
  *     that need the whole kernel; these are their shapes, not them.
  *   - printk() formats into a buffer (formatting every message, so a
- *     bad argument is still caught) and drops it; kstrdup() is strdup().
+ *     bad argument is still caught) and drops it; kstrdup() is strdup(),
+ *     and fail.alloc's load_alloc_fails() fails nothing.
  *   - two modules with a parameter of each type (int, uint, bool,
  *     charp), for parse_args().
  *
@@ -47,6 +48,7 @@
 #include <kernel/moduleparam.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
+#include "../../kernel/module/internal.h"
 
 #include "fuzz.h"
 
@@ -76,10 +78,18 @@ char *kstrdup(const char *s)
 	return strdup(s);
 }
 
+/* fail.alloc (kernel/module/fault_inject.c) fails nothing here. */
+bool load_alloc_fails(struct load_state *ls, const char *what)
+{
+	(void)ls;
+	(void)what;
+	return false;
+}
+
 #include "../../kernel/cmdline.c"
 #include "../../kernel/params.c"
 
-int parse_args(struct module *mod, const char *uargs);
+int parse_args(struct load_state *ls, const char *uargs);
 
 /* ---- stand-ins for the kernel's declarations (see above) -------------- */
 
@@ -124,7 +134,7 @@ static const struct kernel_param module_params[] = {
 	{ .name = "name", .type = PARAM_CHARP, .arg = &p_charp },
 };
 
-static struct module modules[2];
+static struct module fuzz_modules[2];
 
 /* ---- checks ------------------------------------------------------------- */
 
@@ -277,8 +287,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	boot_params_print();
 	boot_param_given(&fuzz_maxcpus);
 
-	for (size_t i = 0; i < ARRAY_SIZE(modules); i++) {
-		struct module *mod = &modules[i];
+	for (size_t i = 0; i < ARRAY_SIZE(fuzz_modules); i++) {
+		struct module *mod = &fuzz_modules[i];
 
 		memset(mod, 0, sizeof(*mod));
 		strlcpy(mod->name, i ? "kvm" : "kvm_intel", sizeof(mod->name));
@@ -287,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p_charp = NULL;
 		/* A charp points into the line, into the load's copy of its
 		 * words, or (a bare key) at "". */
-		if (!parse_args(mod, uargs) && p_charp)
+		if (!parse_args(&(struct load_state){ .mod = mod }, uargs) && p_charp)
 			fuzz_check(in_buf(p_charp) || !*p_charp ||
 				   (mod->args && p_charp >= mod->args &&
 				    p_charp <= mod->args + strlen(uargs)));
