@@ -362,6 +362,18 @@ DUP_STORM_CONF = (r'^initrd: etc/storm\.conf is in the archive twice \(at offset
                   r'1 names repeat in all\): the last is used, as Linux\'s initramfs does$')
 
 
+def hello_storm_fault(name, param, errno, said):
+    """The storm of hello at 4 CPUs with one fault armed by param: the
+    failing load's lines (said), its request failing with errno, and the
+    other CPUs' requests loading hello once."""
+    return Boot(name, f'poweroff isa_debug_exit storm=hello {param}', smp=4,
+                expect=[*said, rf'^storm: CPU \d+: modprobe hello failed \(error {errno}\)$',
+                        r'^hello: 4 CPUs said hello \(count 4\)$',
+                        r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
+                        POWEROFF],
+                reject=NO_FAULTS)
+
+
 def bad_initrd_boots(build, count):
     """The first count damaged initrds of tests/bad_initrds.py (ten in
     make test, 200 in make test-long), a boot each: the one line GNU cpio's verdict calls for, then a normal boot
@@ -710,13 +722,8 @@ def boots(build, accel='tcg'):
                      r'^mkernel> modprobe hello\nhello: 4 CPUs said hello \(count 4\)\n'
                      r'module: hello loaded .*\nmodprobe: hello: done$', POWEROFF],
              reject=NO_FAULTS + [r'^modprobe: FATAL']),
-        Boot('write-a-module-fail-init', f'{common} storm=hello fail.init=hello:1', smp=4,
-             expect=[r'^hello: init made to fail \(fail\.init\)$', r'^hello: init failed \(error -5\)$',
-                     r'^storm: CPU \d+: modprobe hello failed \(error -5\)$',
-                     r'^hello: 4 CPUs said hello \(count 4\)$',
-                     r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
-                     POWEROFF],
-             reject=NO_FAULTS),
+        hello_storm_fault('write-a-module-fail-init', 'fail.init=hello:1', -5,
+                          [r'^hello: init made to fail \(fail\.init\)$', r'^hello: init failed \(error -5\)$']),
         # The storm soak: rounds under each generation in turn, a random
         # fault armed in each, every counter checked after each round
         # (1000 rounds in make test-long).
@@ -726,13 +733,8 @@ def boots(build, accel='tcg'):
         # fail.alloc at boot: the storm's first load of hello fails its 5th
         # allocation (a table of the load's), with one line; the other
         # CPUs' requests load it once.
-        Boot('fail-alloc-param', f'{common} storm=hello fail.alloc=hello:5', smp=4,
-             expect=[r'^lib/modules/hello\.ko: no memory for the load\'s tables \(\d+ sections, \d+ symbols\)$',
-                     r'^storm: CPU \d+: modprobe hello failed \(error -12\)$',
-                     r'^hello: 4 CPUs said hello \(count 4\)$',
-                     r'^storm: loader=unformed cpus=4 requests=4 loaded=1 eexist=\d+ ebusy=\d+ failed=1 ',
-                     POWEROFF],
-             reject=NO_FAULTS),
+        hello_storm_fault('fail-alloc-param', 'fail.alloc=hello:5', -12,
+                          [r'^lib/modules/hello\.ko: no memory for the load\'s tables \(\d+ sections, \d+ symbols\)$']),
         # Every allocation of every demo module's load failed in turn,
         # under each generation, alone and racing (kernel/module/
         # fail_alloc_test.c): a slow suite, so not in ktest=all.
