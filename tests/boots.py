@@ -387,8 +387,12 @@ def bad_initrd_boots(build, count):
         path = out / f'bad-initrd-{i:03d}.cpio'
         path.write_bytes(bad)
         whole = bad_initrds.gnu_cpio_whole(bad)
-        lines = [WHOLE_INITRD] + ([DUP_STORM_CONF] if kind == 'duplicate' else []) \
-            if whole else [CORRUPT_INITRD]
+        if not whole:
+            lines = [CORRUPT_INITRD]
+        elif kind == 'duplicate':
+            lines = [WHOLE_INITRD, DUP_STORM_CONF]
+        else:
+            lines = [WHOLE_INITRD]
 
         def check(log, report, name, lines=lines, kind=kind, whole=whole):
             said = bad_initrds.initrd_lines(log)

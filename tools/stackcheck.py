@@ -92,7 +92,7 @@ def read_calls(kernel):
         m = CALL_LINE.search(line)
         if m and current:
             target = base_name(m.group(1))
-            if target != current or current in dict((r[0], 1) for r in RECURSION):
+            if target != current:   # recursion: counted by RECURSION's bound
                 calls[current].add(target)
     for fn, targets in INDIRECT.items():
         calls.setdefault(fn, set()).update(targets)
@@ -128,7 +128,7 @@ def deepest(fn, frames, calls, bounds, memo, stack=()):
     own = frames.get(fn, (0,))[0]
     best = (0, [])
     for callee in sorted(calls.get(fn, ())):
-        if callee == fn or callee in stack:
+        if callee in stack:
             continue        # recursion: counted through bounds
         sub = deepest(callee, frames, calls, bounds, memo, stack + (fn,))
         if sub[0] > best[0]:

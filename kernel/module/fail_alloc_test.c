@@ -66,6 +66,8 @@ static bool prepare(struct ktest *t, const struct fail_target *m)
 	return true;
 }
 
+/* On the list in any state (module_is_inkernel() asks for LIVE or
+ * COMING): an UNFORMED or GOING entry left behind counts too. */
 static bool is_loaded(const char *name)
 {
 	bool there;

@@ -200,12 +200,12 @@ static int cmd_ktest(int argc, char **argv)
 	size_t n = 0;
 
 	if (argc == 1) {
+		const char *name;
 		bool slow;
 
 		mon_printf("ktest: suites:");
-		for (unsigned int i = 0; ktest_suite_name(i, &slow); i++)
-			mon_printf(" %s%s", ktest_suite_name(i, NULL),
-				   slow ? " (slow)" : "");
+		for (unsigned int i = 0; (name = ktest_suite_name(i, &slow)); i++)
+			mon_printf(" %s%s", name, slow ? " (slow)" : "");
 		mon_printf("\nktest: 'ktest all' runs them all but the slow ones\n");
 		return 0;
 	}
